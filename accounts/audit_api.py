@@ -1,0 +1,79 @@
+"""Reading the audit trail: a project's to its supervisors, everything to admins."""
+
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAdminUser
+
+from accounts.models import AuditEvent
+from config.errors import DomainError
+from labeling.access import access_project
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor_id", "actor_name", "action", "project_id", "target_type", "target_id", "details"]
+        read_only_fields = fields
+
+
+FILTERS = [
+    OpenApiParameter("action", OpenApiTypes.STR, description="Only this action, e.g. membership.add"),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only events at or after this time"),
+]
+
+
+def _filtered(queryset, params):
+    if params.get("action"):
+        queryset = queryset.filter(action=params["action"])
+    if params.get("since"):
+        since = parse_datetime(params["since"])
+        if since is None:
+            raise DomainError("since: give an ISO 8601 date and time.", code="invalid_since")
+        queryset = queryset.filter(at__gte=since)
+    return queryset
+
+
+class _AuditList(ListAPIView):
+    """A filtered, paginated trail; each subclass says which events via ``events()``."""
+
+    serializer_class = AuditEventSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return _filtered(self.events(), self.request.query_params)
+
+
+class ProjectAuditView(_AuditList):
+    """The project's trail, newest first (supervisors of the project, admins)."""
+
+    def events(self):
+        project = access_project(self.request.user, self.kwargs["project_id"], "audit.view")
+        return AuditEvent.objects.filter(project_id=project.pk)
+
+    @extend_schema(parameters=FILTERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class AuditView(_AuditList):
+    """Every event, newest first (admins)."""
+
+    permission_classes = [IsAdminUser]
+
+    def events(self):
+        events = AuditEvent.objects.all()
+        project = self.request.query_params.get("project")
+        if project:
+            if not project.isdigit() or len(project) > 18:
+                raise DomainError("project: give a project id.", code="invalid_project")
+            events = events.filter(project_id=int(project))
+        return events
+
+    @extend_schema(parameters=[*FILTERS, OpenApiParameter("project", OpenApiTypes.INT)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

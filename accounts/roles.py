@@ -1,0 +1,37 @@
+"""Project roles and what each may do: the role matrix as data."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator"
+    SUPERVISOR = "supervisor", "Supervisor"
+    CLIENT = "client", "Client"
+
+
+# Capability -> roles of a project that hold it. Staff admins hold every one.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "project.view": frozenset({Role.ANNOTATOR, Role.SUPERVISOR, Role.CLIENT}),
+    "project.manage": frozenset({Role.SUPERVISOR}),
+    "members.manage": frozenset({Role.SUPERVISOR}),
+    "images.upload": frozenset({Role.SUPERVISOR}),
+    "images.view": frozenset({Role.ANNOTATOR, Role.SUPERVISOR, Role.CLIENT}),
+    # Listing a project's images (with GPS and capture time) is not for annotators.
+    "images.list": frozenset({Role.SUPERVISOR, Role.CLIENT}),
+    "tasks.annotate": frozenset({Role.ANNOTATOR}),
+    "tasks.view_all": frozenset({Role.SUPERVISOR}),
+    "tasks.assign": frozenset({Role.SUPERVISOR}),
+    "review.work": frozenset({Role.SUPERVISOR}),
+    "stats.view": frozenset({Role.SUPERVISOR}),
+    "exports.create": frozenset({Role.SUPERVISOR, Role.CLIENT}),
+    "exports.download": frozenset({Role.SUPERVISOR, Role.CLIENT}),
+    "energy.report": frozenset({Role.SUPERVISOR, Role.CLIENT}),
+    "audit.view": frozenset({Role.SUPERVISOR}),
+}
+
+
+def role_allows(role: str | None, capability: str) -> bool:
+    """Return True when a member with ``role`` holds ``capability``."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    return role is not None and role in CAPABILITIES[capability]

@@ -1,0 +1,313 @@
+"""Settings read from the environment.
+
+With nothing set the project runs on SQLite with Celery in eager mode, so a
+newcomer needs nothing else. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch
+to PostgreSQL and Redis with a real worker.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+# One PostgreSQL driver: if psycopg 3 were importable, Django would prefer it.
+sys.modules.setdefault("psycopg", None)
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "insecure-development-key-plateau-label-do-not-use-in-production"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" + (",testserver" if DEBUG else ""))
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "accounts",
+    "labeling",
+    "energy",
+    "annotate",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several threads (live server, workers) write; wait instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Plateau Label API",
+    "DESCRIPTION": "Bounding-box annotation of plateau drone imagery, with clean-energy accounting.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Docs assets come from the installed sidecar package: the page works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Celery. Without a broker the jobs run eagerly in-process (the README says so).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 660
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Above the longest task and countdown, so Redis does not redeliver running jobs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- energy (issue 8) ---
+# HTTP supply feed in the Electricity Maps power-breakdown shape; empty = not polled.
+ENERGY_FEED_URL = os.environ.get("ENERGY_FEED_URL", "")
+ENERGY_FEED_TOKEN = os.environ.get("ENERGY_FEED_TOKEN", "")
+ENERGY_FEED_ZONE = os.environ.get("ENERGY_FEED_ZONE", "CN-QH")
+ENERGY_FEED_SITE = os.environ.get("ENERGY_FEED_SITE", "qinghai-demo")
+ENERGY_FEED_TIMEOUT_S = float(os.environ.get("ENERGY_FEED_TIMEOUT_S", "10"))
+# Deferrable-job scheduler (energy.md §4.8).
+ENERGY_SCHEDULER_TICK_S = int(os.environ.get("ENERGY_SCHEDULER_TICK_S", "900"))
+ENERGY_RUN_NOW_THRESHOLD = float(os.environ.get("ENERGY_RUN_NOW_THRESHOLD", "0.95"))
+ENERGY_MIN_GAIN = float(os.environ.get("ENERGY_MIN_GAIN", "0.05"))
+ENERGY_MAX_DEFERRAL_S = int(os.environ.get("ENERGY_MAX_DEFERRAL_S", str(24 * 3600)))
+
+# --- exports (issue 7) ---
+# Rows fetched per round trip and per energy-tag batch; progress is saved after each batch.
+EXPORT_BATCH_SIZE = int(os.environ.get("EXPORT_BATCH_SIZE", "2000"))
+# Files of the newest K finished versions per project are kept; older ones expire.
+EXPORT_KEEP_VERSIONS = int(os.environ.get("EXPORT_KEEP_VERSIONS", "5"))
+# Largest COCO file accepted by the import (bytes).
+COCO_IMPORT_MAX_BYTES = int(os.environ.get("COCO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# --- hardening: production mode, throttling, outages (issue 9) ---
+# Browsers: no sniffing, no framing, no full referrers leaving the site.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# With DEBUG off the site is meant to be served over HTTPS: cookies only travel
+# encrypted, plain HTTP is redirected and browsers are told to remember that.
+# Each can be turned off by its environment variable (e.g. a local benchmark).
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Only behind a proxy that sets (and strips clients') X-Forwarded-Proto.
+if env_bool("TRUST_X_FORWARDED_PROTO"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Throttling: only views that name a scope are throttled (TokenView: "token",
+# image uploads: "uploads"). Counters live in the cache: set CACHE_URL to a
+# Redis URL so that all gunicorn workers share them.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.ScopedRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "token": os.environ.get("THROTTLE_TOKEN_RATE", "10/min"),
+    "uploads": os.environ.get("THROTTLE_UPLOADS_RATE", "120/min"),
+}
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+
+# A database outage answers 503 on pages too (the API's handler does it for the API).
+MIDDLEWARE.append("config.middleware.DatabaseUnavailableMiddleware")
+
+# The schema documents the error shape and statuses every operation can return.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "config.schema.add_error_responses",
+]
+
+# --- assignment and annotation API (issue 4) ---
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take SQLite's write lock at BEGIN: concurrent writers then wait for the
+    # busy timeout instead of failing on a read-to-write upgrade, and the
+    # assignment service's read-check-insert is serialized (no row locks there).
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# Active time credited per heartbeat/save is capped by the wall time since the
+# previous one and by this cut-off: a tab left open does not count as work.
+LABELING_IDLE_CUTOFF_SECONDS = float(os.environ.get("LABELING_IDLE_CUTOFF_SECONDS", "120"))
+# A supervisor's assignment holds its lease this long (it does not lapse with
+# the project's lease length).
+LABELING_ASSIGNMENT_SECONDS = int(os.environ.get("LABELING_ASSIGNMENT_SECONDS", str(30 * 86400)))
+
+# --- images in (issue 3) ---
+# Limits of the ingest service (labeling/ingest/); every one can be set in the environment.
+INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", 256 * 1024 * 1024))
+# Pixels per image (after decoding); Pillow's decompression-bomb guard follows it.
+INGEST_MAX_PIXELS = int(os.environ.get("INGEST_MAX_PIXELS", 200_000_000))
+INGEST_MAX_FILES_PER_REQUEST = int(os.environ.get("INGEST_MAX_FILES_PER_REQUEST", 100))
+INGEST_MAX_REQUEST_BYTES = int(os.environ.get("INGEST_MAX_REQUEST_BYTES", 1024 * 1024 * 1024))
+INGEST_ZIP_MAX_MEMBERS = int(os.environ.get("INGEST_ZIP_MAX_MEMBERS", 20_000))
+INGEST_ZIP_MAX_TOTAL_BYTES = int(os.environ.get("INGEST_ZIP_MAX_TOTAL_BYTES", 16 * 1024**3))
+# Uncompressed / compressed size above which a member is taken for a zip bomb.
+INGEST_ZIP_MAX_RATIO = float(os.environ.get("INGEST_ZIP_MAX_RATIO", 100))
+# Capture times without a UTC offset are local plateau time.
+INGEST_CAPTURE_TIMEZONE = os.environ.get("INGEST_CAPTURE_TIMEZONE", "Asia/Shanghai")
+INGEST_THUMBNAIL_SIZE = int(os.environ.get("INGEST_THUMBNAIL_SIZE", 256))
+INGEST_DISPLAY_SIZE = int(os.environ.get("INGEST_DISPLAY_SIZE", 2048))
+# Images with a side longer than this also get a Deep Zoom tile pyramid.
+INGEST_TILE_THRESHOLD = int(os.environ.get("INGEST_TILE_THRESHOLD", 4096))
+INGEST_TILE_SIZE = int(os.environ.get("INGEST_TILE_SIZE", 512))
+# Batches the upload page sends at once.
+INGEST_UPLOAD_PARALLEL = int(os.environ.get("INGEST_UPLOAD_PARALLEL", 2))
+# Django refuses multipart bodies with more files than this before any view runs.
+DATA_UPLOAD_MAX_NUMBER_FILES = INGEST_MAX_FILES_PER_REQUEST
+# The worker imports the derivative jobs (they live outside labeling/tasks.py).
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "labeling.ingest.tasks"]
+
+# --- labeling tool (issue 5) ---
+# The box tool's ES modules import each other: hash those import paths as well.
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "annotate.staticstorage.ModuleManifestStaticFilesStorage"
+# How often the open labeling page renews its lease, and after how long without
+# pointer or key input its time stops counting as active.
+LABELING_TOOL_HEARTBEAT_SECONDS = float(os.environ.get("LABELING_TOOL_HEARTBEAT_SECONDS", "30"))
+LABELING_TOOL_IDLE_SECONDS = float(os.environ.get("LABELING_TOOL_IDLE_SECONDS", "60"))
+
+# --- quality (issue 6) ---
+# The sweep leaves pending reports younger than this alone (they are in a queue).
+QUALITY_SWEEP_GRACE_SECONDS = float(os.environ.get("QUALITY_SWEEP_GRACE_SECONDS", "120"))
+# Fault injection for the killed-worker test only: each quality job sleeps this
+# long before scoring, so the test can kill the worker mid-job. Keep it 0.
+QUALITY_FAULT_DELAY_SECONDS = float(os.environ.get("QUALITY_FAULT_DELAY_SECONDS", "0"))
+# Celery's Django fixup closes the database connection around EVERY task unless
+# this is set: a fresh PostgreSQL connection per quality job cost more than the
+# job itself (bench/README.md). Connections are recycled every 2×N tasks;
+# jobs close theirs on a database error so that a retry reconnects.
+CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "200"))

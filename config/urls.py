@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.errors_views import api_not_found
+
+# One include per area, so that each area adds its routes in its own module.
+api_v1 = [
+    path("", include("accounts.urls")),
+    path("", include("labeling.urls")),
+    path("", include("labeling.api.images_urls")),
+    path("", include("labeling.api.tasks_urls")),
+    path("", include("labeling.api.review_urls")),
+    path("", include("labeling.api.exports_urls")),
+    path("", include("energy.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/<path:rest>", api_not_found),
+    path("", include("annotate.urls")),
+]
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
