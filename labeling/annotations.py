@@ -1,0 +1,251 @@
+"""Writing annotations: versioned draft saves, submit and skip.
+
+Every write names the version it was based on and is applied with
+``UPDATE ... WHERE version = expected``; when no row matches, someone wrote in
+between (another tab, a supervisor's fix, a submit) and the write is refused
+with 409 and the current version, changing nothing. Every write leaves an
+``AnnotationHistory`` row.
+
+Annotators write only while holding a live lease on the task; supervisors of
+the project (and admins) may write without one, e.g. to fix an annotator's
+boxes.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import Conflict, DomainError, NotFound
+from energy.services import energy_record_usage
+from labeling.access import has_capability
+from labeling.assignment import active_time_credit, lease_for_write, lease_release
+from labeling.boxes import CleanBox, validate_boxes
+from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Task
+from labeling.quality.enqueue import quality_check_enqueue
+
+# What an annotator may still change; a submitted or skipped annotation is
+# closed to them (a rejected one is back with them for rework).
+ANNOTATOR_WRITABLE = (Annotation.Status.DRAFT, Annotation.Status.REJECTED)
+SKIP_REASON_MAX = 500
+
+
+def _annotation(task: Task, annotator: User, *, lock: bool = False) -> Annotation:
+    queryset = Annotation.objects.filter(task=task, annotator=annotator)
+    if lock:
+        queryset = queryset.select_for_update()
+    annotation = queryset.first()
+    if annotation is None:
+        raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
+    return annotation
+
+
+def annotation_get(*, task: Task, annotator: User) -> Annotation:
+    """The annotator's annotation of the task, with its boxes' labels loaded."""
+    annotation = _annotation(task, annotator)
+    annotation.box_list = _boxes_snapshot(annotation)
+    return annotation
+
+
+def _closed(annotation: Annotation) -> Conflict:
+    return Conflict(
+        f"This annotation is {annotation.status}; it can no longer be changed.",
+        code=f"already_{annotation.status}",
+        current_version=annotation.version,
+    )
+
+
+def _open_for_annotator(
+    task: Task, annotator: User, statuses: tuple[str, ...], now: datetime
+) -> tuple[Annotation, Lease]:
+    """The annotator's annotation and live lease, both locked (lease first).
+
+    The status is checked before the lease so that a finished annotation is
+    reported as such (its lease is gone by then), and again under the lock.
+    """
+    unlocked = _annotation(task, annotator)
+    if unlocked.status not in statuses:
+        raise _closed(unlocked)
+    lease = lease_for_write(task=task, annotator=annotator, now=now)
+    annotation = _annotation(task, annotator, lock=True)
+    if annotation.status not in statuses:
+        raise _closed(annotation)
+    return annotation, lease
+
+
+def _history(annotation: Annotation, *, action: str, actor: User, boxes: list[dict]) -> None:
+    AnnotationHistory.objects.create(
+        annotation=annotation,
+        version=annotation.version,
+        status=annotation.status,
+        action=action,
+        boxes=boxes,
+        actor=actor,
+    )
+
+
+def _boxes_snapshot(annotation: Annotation) -> list[dict]:
+    return [
+        {"label": name, "x": x, "y": y, "width": w, "height": h}
+        for name, x, y, w, h in annotation.boxes.order_by("id").values_list(
+            "label__name", "x", "y", "width", "height"
+        )
+    ]
+
+
+def annotation_save(
+    *,
+    task: Task,
+    author: User,
+    boxes: object,
+    expected_version: int,
+    active_seconds: float | None = None,
+    annotator: User | None = None,
+    now: datetime | None = None,
+) -> Annotation:
+    """Replace the boxes of an annotation as a draft save.
+
+    ``annotator`` is whose annotation to write (default: the author's own);
+    writing someone else's needs the ``review.work`` capability. Raises
+    ``InvalidBoxes`` (400), ``Conflict`` (409: ``version_conflict`` with
+    ``current_version``, ``lease_expired``, ``no_lease``, ``already_*``),
+    ``Forbidden`` or ``NotFound``; nothing is written when it raises.
+    """
+    now = now or timezone.now()
+    target = annotator or author
+    supervising = has_capability(author, task.project_id, "review.work")
+    if target.pk != author.pk and not supervising:
+        raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
+    clean = validate_boxes(
+        boxes,
+        label_ids=dict(LabelClass.objects.filter(project_id=task.project_id).values_list("name", "id")),
+        image_width=task.image.width,
+        image_height=task.image.height,
+        max_boxes=task.project.max_boxes_per_image,
+    )
+    with transaction.atomic():
+        annotation = _annotation(task, target)
+        credited = 0.0
+        writable = list(Annotation.Status.values)
+        if not supervising:
+            if annotation.status not in ANNOTATOR_WRITABLE:
+                raise _closed(annotation)
+            # Lease row first, annotation row second: the lock order of every
+            # write path, so two tabs saving and submitting cannot deadlock.
+            lease = lease_for_write(task=task, annotator=author, now=now)
+            if active_seconds is not None:
+                # Without a report the clock is left alone: the next report
+                # may then claim that (real) wall time itself.
+                credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+                lease.save(update_fields=["heartbeat_at"])
+            writable = list(ANNOTATOR_WRITABLE)
+        updated = Annotation.objects.filter(
+            pk=annotation.pk, version=expected_version, status__in=writable
+        ).update(
+            version=F("version") + 1,
+            active_seconds=F("active_seconds") + credited,
+            updated_at=now,
+        )
+        if updated == 0:
+            current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
+            raise Conflict(
+                f"This annotation changed since version {expected_version}; reload it "
+                f"(current version {current}).",
+                code="version_conflict",
+                current_version=current,
+            )
+        _replace_boxes(annotation, clean)
+        # What the UPDATE wrote, without reading the row back.
+        annotation.version = expected_version + 1
+        annotation.active_seconds += credited
+        annotation.updated_at = now
+        annotation.box_list = [box.as_dict() for box in clean]
+        _history(annotation, action="fix" if target.pk != author.pk else "save", actor=author,
+                 boxes=annotation.box_list)
+    return annotation
+
+
+def _replace_boxes(annotation: Annotation, clean: list[CleanBox]) -> None:
+    Box.objects.filter(annotation=annotation).delete()
+    Box.objects.bulk_create(
+        Box(annotation=annotation, label_id=b.label_id, x=b.x, y=b.y, width=b.width, height=b.height)
+        for b in clean
+    )
+
+
+def annotation_submit(
+    *, task: Task, author: User, active_seconds: float | None = None, now: datetime | None = None
+) -> Annotation:
+    """Submit the author's annotation of the task.
+
+    Marks it submitted, credits the last active time, counts the slot on the
+    task (which becomes ``submitted`` once ``overlap`` annotators submitted;
+    gold tasks stay open as a yardstick for everyone), releases the lease and
+    records the workstation energy of the annotator's active time.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        annotation, lease = _open_for_annotator(task, author, ANNOTATOR_WRITABLE, now)
+        credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+        annotation.status = Annotation.Status.SUBMITTED
+        annotation.submitted_at = now
+        annotation.version += 1
+        annotation.active_seconds += credited
+        annotation.save(update_fields=["status", "submitted_at", "version", "active_seconds", "updated_at"])
+        # One UPDATE counts the slot and closes the task on its last one; the
+        # row lock it takes orders concurrent submits of the same task.
+        Task.objects.filter(pk=task.pk).update(
+            submitted_count=F("submitted_count") + 1,
+            status=Case(
+                When(
+                    Q(status=Task.Status.OPEN, is_gold=False, submitted_count__gte=task.project.overlap - 1),
+                    then=Value(Task.Status.SUBMITTED),
+                ),
+                default=F("status"),
+            ),
+            updated_at=now,
+        )
+        lease_release(lease=lease, reason=Lease.Release.SUBMITTED, now=now)
+        annotation.box_list = _boxes_snapshot(annotation)
+        _history(annotation, action="submit", actor=author, boxes=annotation.box_list)
+        # The report row is written with the submit; the job is sent after commit.
+        quality_check_enqueue(annotation.pk)
+        # Inside the transaction: a rolled-back submit leaves no ledger entry
+        # and a committed one always has its entry.
+        energy_record_usage(
+            consumer="workstation",
+            project_id=task.project_id,
+            # A clock given by the caller may precede the row's creation time.
+            started_at=min(annotation.created_at, now),
+            ended_at=now,
+            task_id=task.pk,
+            user_id=author.pk,
+            active_seconds=annotation.active_seconds,
+        )
+    return annotation
+
+
+def annotation_skip(*, task: Task, author: User, reason: str, now: datetime | None = None) -> Annotation:
+    """Skip the task with a reason; it goes back to the pool for others.
+
+    The annotator will not be offered it again (a skip counts as seen).
+    """
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why you skip this task.", code="reason_required", field="reason")
+    if len(reason) > SKIP_REASON_MAX:
+        raise DomainError(f"The reason is longer than {SKIP_REASON_MAX} characters.", code="reason_too_long",
+                          field="reason")
+    with transaction.atomic():
+        annotation, lease = _open_for_annotator(task, author, (Annotation.Status.DRAFT,), now)
+        annotation.status = Annotation.Status.SKIPPED
+        annotation.skip_reason = reason
+        annotation.version += 1
+        annotation.save(update_fields=["status", "skip_reason", "version", "updated_at"])
+        lease_release(lease=lease, reason=Lease.Release.SKIPPED, now=now)
+        annotation.box_list = _boxes_snapshot(annotation)
+        _history(annotation, action="skip", actor=author, boxes=annotation.box_list)
+    return annotation

@@ -1,0 +1,166 @@
+"""Dataset exports and COCO import over the API.
+
+Only the project's clients, supervisors and admins reach exports; anyone
+else gets 404 for the project, its exports and their downloads alike, so
+neither ids nor counts leak. The import is for supervisors.
+"""
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.audit import Action, audit_record
+from config.errors import Conflict, DomainError, TooLarge
+from config.serializers import StrictSerializer
+from labeling.access import access_export, access_project
+from labeling.export import coco_import, jobs
+from labeling.export.coco import SELECTIONS
+from labeling.models import Export
+
+
+class Gone(DomainError):
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+
+
+class ExportRequestSerializer(StrictSerializer):
+    format = serializers.ChoiceField(choices=jobs.FORMATS, default="coco")
+    # Which tasks: the same word as `manage.py export_coco --status`.
+    status = serializers.ChoiceField(choices=SELECTIONS, default="accepted")
+    include_images = serializers.BooleanField(default=False)
+    zero_based_categories = serializers.BooleanField(default=False)
+    deferrable = serializers.BooleanField(default=False)
+    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(source="selection", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
+    filename = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Export
+        fields = [
+            "id", "project", "version", "format", "status", "include_images",
+            "zero_based_categories", "state", "progress", "image_count", "annotation_count",
+            "category_count", "byte_size", "sha256", "requested_by", "created_at",
+            "finished_at", "error", "filename", "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_filename(self, export: Export) -> str:
+        return jobs.export_download_name(export)
+
+    def get_download_url(self, export: Export) -> str | None:
+        if export.state != Export.State.DONE:
+            return None
+        return f"/api/v1/exports/{export.pk}/download/"
+
+
+class ProjectExportsView(APIView):
+    @extend_schema(responses={200: ExportSerializer(many=True)})
+    def get(self, request, project_id: int):
+        project = access_project(request.user, project_id, "exports.download")
+        exports = project.exports.select_related("project", "requested_by").order_by("-version")
+        return Response(ExportSerializer(exports, many=True).data)
+
+    @extend_schema(request=ExportRequestSerializer, responses={202: ExportSerializer})
+    def post(self, request, project_id: int):
+        project = access_project(request.user, project_id, "exports.create")
+        data = ExportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        options = data.validated_data
+        export, decision = jobs.export_request(
+            project=project,
+            user=request.user,
+            fmt=options["format"],
+            selection=options["status"],
+            include_images=options["include_images"],
+            zero_based_categories=options["zero_based_categories"],
+            deferrable=options["deferrable"],
+            deadline=options["deadline"],
+        )
+        export.refresh_from_db()
+        body = {**ExportSerializer(export).data, "schedule": decision}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class ExportDetailView(APIView):
+    @extend_schema(responses={200: ExportSerializer})
+    def get(self, request, export_id: int):
+        export = access_export(request.user, export_id, "exports.download")
+        return Response(ExportSerializer(export).data)
+
+
+class ExportDownloadView(APIView):
+    """The finished file, streamed, with its SHA-256 as ETag and header."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, export_id: int):
+        export = access_export(request.user, export_id, "exports.download")
+        if export.state in (Export.State.PENDING, Export.State.RUNNING):
+            raise Conflict(
+                "The export is still being made; try again when its state is done.",
+                code="export_not_ready", state=export.state, progress=export.progress,
+            )
+        if export.state == Export.State.FAILED:
+            raise Conflict("The export failed; request a new one.", code="export_failed")
+        if export.state == Export.State.EXPIRED or not export.file:
+            raise Gone("This version's file was removed by the retention policy.",
+                       code="export_expired")
+        etag = f'"{export.sha256}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            if not export.file.storage.exists(export.file.name):
+                raise Gone("The export file is missing.", code="export_missing")
+            content_type = "application/zip" if export.include_images else "application/json"
+            audit_record(
+                actor=request.user,
+                action=Action.EXPORT_DOWNLOAD,
+                project_id=export.project_id,
+                target_type="export",
+                target_id=export.pk,
+                details={"version": export.version},
+            )
+            response = FileResponse(
+                export.file.open("rb"), as_attachment=True,
+                filename=jobs.export_download_name(export), content_type=content_type,
+            )
+        response["ETag"] = etag
+        response["X-Checksum-SHA256"] = export.sha256
+        response["Cache-Control"] = "private, max-age=0, must-revalidate"
+        return response
+
+
+class CocoImportSerializer(StrictSerializer):
+    file = serializers.FileField()
+    mode = serializers.ChoiceField(choices=coco_import.MODES)
+
+
+class CocoImportView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": CocoImportSerializer}, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, project_id: int):
+        project = access_project(request.user, project_id, "project.manage")
+        limit = settings.COCO_IMPORT_MAX_BYTES
+        # Refuse an oversized body before reading it (multipart overhead allowed for).
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > limit + 64 * 1024:
+            raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
+        data = CocoImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > limit:
+            raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
+        summary = coco_import.coco_import(
+            project=project, raw=upload.read(), mode=data.validated_data["mode"]
+        )
+        return Response(summary)

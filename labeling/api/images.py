@@ -1,0 +1,52 @@
+"""Image bytes, served only to people allowed to see the image's task."""
+
+import mimetypes
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.views import APIView
+
+from config.errors import NotFound
+from labeling.access import access_image
+
+
+def _file_response(field) -> FileResponse:
+    if not field or not field.storage.exists(field.name):
+        raise NotFound("The file is not available.", code="file_missing")
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    # Private images: browsers may cache them, shared caches may not.
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# The stored file's type (from its extension); octet-stream when it is unknown.
+IMAGE_BYTES = {(200, "image/*"): OpenApiTypes.BINARY, (200, "application/octet-stream"): OpenApiTypes.BINARY}
+
+
+class ImageFileView(APIView):
+    """The original upload."""
+
+    @extend_schema(responses=IMAGE_BYTES)
+    def get(self, request, image_id: int):
+        return _file_response(access_image(request.user, image_id).file)
+
+
+class ImageDisplayView(APIView):
+    """The display-size image, or the original until the display image exists."""
+
+    @extend_schema(responses=IMAGE_BYTES)
+    def get(self, request, image_id: int):
+        image = access_image(request.user, image_id)
+        return _file_response(image.display or image.file)
+
+
+class ImageThumbnailView(APIView):
+    """The thumbnail, or the display image until the thumbnail exists."""
+
+    @extend_schema(responses=IMAGE_BYTES)
+    def get(self, request, image_id: int):
+        image = access_image(request.user, image_id)
+        return _file_response(image.thumbnail or image.display or image.file)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from labeling.api import review
+
+urlpatterns = [
+    path("projects/<int:project_id>/review-queue/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path("tasks/<int:task_id>/review/", review.TaskReviewView.as_view(), name="task-review"),
+    path("projects/<int:project_id>/stats/", review.ProjectStatsView.as_view(), name="project-stats"),
+    path("projects/<int:project_id>/stats/annotators/<int:user_id>/", review.AnnotatorStatsView.as_view(),
+         name="annotator-stats"),
+]

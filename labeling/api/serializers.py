@@ -1,0 +1,117 @@
+from rest_framework import serializers
+
+from config.serializers import StrictModelSerializer, StrictSerializer
+from labeling.models import Image, LabelClass, Project
+
+
+class LabelClassSerializer(StrictModelSerializer):
+    class Meta:
+        model = LabelClass
+        fields = ["id", "name", "supercategory", "color", "hotkey", "order"]
+        read_only_fields = ["id"]
+        # Uniqueness is checked by the service, which knows the project.
+        validators: list = []
+
+
+class LabelClassWriteSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=100)
+    supercategory = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+    hotkey = serializers.IntegerField(min_value=1, max_value=9, required=False, allow_null=True)
+
+
+PROJECT_SETTINGS = [
+    "description",
+    "overlap",
+    "lease_seconds",
+    "gold_rate",
+    "iou_threshold",
+    "review_threshold",
+    "auto_accept",
+    "max_boxes_per_image",
+    "energy_site",
+]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    labels = LabelClassSerializer(many=True, read_only=True)
+    role = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "slug", *PROJECT_SETTINGS, "labels", "role", "progress", "created_at"]
+        read_only_fields = fields
+
+    def get_role(self, project: Project) -> str | None:
+        roles = self.context.get("roles", {})
+        return roles.get(project.pk)
+
+    def get_progress(self, project: Project) -> dict:
+        return {
+            "tasks": getattr(project, "task_count", None),
+            "done": getattr(project, "done_count", None),
+            "in_review": getattr(project, "review_count", None),
+            "accepted": getattr(project, "accepted_count", None),
+        }
+
+
+class ProjectCreateSerializer(StrictModelSerializer):
+    labels = LabelClassWriteSerializer(many=True, required=False)
+    slug = serializers.SlugField(max_length=80, required=False)
+
+    class Meta:
+        model = Project
+        fields = ["name", "slug", *PROJECT_SETTINGS, "labels"]
+
+
+class ProjectUpdateSerializer(StrictModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["name", *PROJECT_SETTINGS]
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    """An image as clients see it: sizes, metadata and permission-checked URLs."""
+
+    url = serializers.SerializerMethodField()
+    display_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    tiles_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Image
+        fields = [
+            "id",
+            "width",
+            "height",
+            "format",
+            "byte_size",
+            "sha256",
+            "gps_latitude",
+            "gps_longitude",
+            "gps_altitude",
+            "relative_altitude",
+            "captured_at",
+            "derivatives",
+            "tile_levels",
+            "tile_size",
+            "url",
+            "display_url",
+            "thumbnail_url",
+            "tiles_url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, image: Image) -> str:
+        return f"/api/v1/images/{image.pk}/file/"
+
+    def get_display_url(self, image: Image) -> str:
+        return f"/api/v1/images/{image.pk}/display/"
+
+    def get_thumbnail_url(self, image: Image) -> str:
+        return f"/api/v1/images/{image.pk}/thumbnail/"
+
+    def get_tiles_url(self, image: Image) -> str | None:
+        # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
+        return f"/api/v1/images/{image.pk}/tiles/" if image.tile_levels else None

@@ -1,0 +1,157 @@
+"""Input and output shapes of the task and annotation API."""
+
+import math
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.serializers import StrictSerializer
+from labeling.api.serializers import ImageSerializer
+from labeling.models import Annotation, Task
+
+
+class StrictNumberField(serializers.Field):
+    """A JSON number only: no strings, no booleans, no NaN or Infinity."""
+
+    default_error_messages = {"invalid": "A finite number is required.", "min_value": "Must be >= {min_value}."}
+
+    def __init__(self, *, min_value: float | None = None, integer: bool = False, **kwargs) -> None:
+        self.min_value, self.integer = min_value, integer
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        kinds = (int,) if self.integer else (int, float)
+        if isinstance(data, bool) or not isinstance(data, kinds) or not math.isfinite(data):
+            self.fail("invalid")
+        if self.min_value is not None and data < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class StrictFloatField(StrictNumberField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class StrictIntegerField(StrictNumberField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(integer=True, **kwargs)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only: a number where text belongs is a client bug."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A task as its viewer sees it; gold status and gold boxes never appear.
+
+    Context: ``leases`` (task id -> the viewer's live lease), ``annotations``
+    (task id -> (version, status) of the viewer's annotation) and ``energy``
+    (task id -> energy tag), each built in one query for the whole page.
+    """
+
+    image = ImageSerializer(read_only=True)
+    lease = serializers.SerializerMethodField()
+    annotation = serializers.SerializerMethodField()
+    energy = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "project", "status", "priority", "image", "lease", "annotation", "energy", "created_at"]
+        read_only_fields = fields
+
+    def get_lease(self, task: Task) -> dict | None:
+        lease = self.context["leases"].get(task.pk)
+        if lease is None:
+            return None
+        return {"expires_at": serializers.DateTimeField().to_representation(lease.expires_at),
+                "assigned": lease.assigned_by_id is not None}
+
+    def get_annotation(self, task: Task) -> dict | None:
+        mine = self.context["annotations"].get(task.pk)
+        return None if mine is None else {"version": mine[0], "status": mine[1]}
+
+    def get_energy(self, task: Task) -> dict:
+        return self.context["energy"][task.pk]
+
+
+class BoxSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    width = serializers.FloatField()
+    height = serializers.FloatField()
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    boxes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "task",
+            "annotator",
+            "boxes",
+            "version",
+            "status",
+            "review_comment",
+            "skip_reason",
+            "active_seconds",
+            "submitted_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(BoxSerializer(many=True))
+    def get_boxes(self, annotation: Annotation) -> list[dict]:
+        # Services attach ``box_list`` (dicts in the wire shape) when they
+        # already hold the boxes; otherwise read them in one query.
+        boxes = getattr(annotation, "box_list", None)
+        if boxes is not None:
+            return boxes
+        return [
+            {"label": box.label.name, "x": box.x, "y": box.y, "width": box.width, "height": box.height}
+            for box in annotation.boxes.select_related("label").order_by("id")
+        ]
+
+
+class AnnotationWriteSerializer(StrictSerializer):
+    # Boxes are checked by the service (labels of this project, image size,
+    # finite numbers), so they pass through as raw JSON.
+    boxes = serializers.JSONField()
+    version = StrictIntegerField(min_value=0)
+    active_seconds = StrictFloatField(min_value=0, required=False)
+
+
+class ActiveTimeSerializer(StrictSerializer):
+    active_seconds = StrictFloatField(min_value=0, required=False)
+
+
+class SkipSerializer(StrictSerializer):
+    reason = StrictCharField(allow_blank=True, trim_whitespace=False, max_length=10_000)
+
+
+class AssignSerializer(StrictSerializer):
+    username = StrictCharField(max_length=150)
+
+
+class HeartbeatOutSerializer(serializers.Serializer):
+    expires_at = serializers.DateTimeField()
+    assigned = serializers.BooleanField()
+    active_seconds = serializers.FloatField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    today = serializers.IntegerField()
+    total = serializers.IntegerField()
+    date = serializers.DateField()

@@ -1,0 +1,172 @@
+"""Task distribution and annotation endpoints: thin views over the services."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from config.errors import DomainError, NotFound
+from labeling import annotations, assignment, task_reads
+from labeling.access import access_project, access_task
+from labeling.api.task_serializers import (
+    ActiveTimeSerializer,
+    AnnotationSerializer,
+    AnnotationWriteSerializer,
+    AssignSerializer,
+    HeartbeatOutSerializer,
+    ProgressSerializer,
+    SkipSerializer,
+    TaskSerializer,
+)
+from labeling.models import Annotation, Task
+
+ANNOTATOR_PARAM = OpenApiParameter(
+    "annotator", int, description="Supervisors: whose annotation (user id); default your own."
+)
+
+
+def _tasks_out(user, tasks: list[Task], leases=None, annotations=None) -> list[dict]:
+    context = task_reads.task_view_context(
+        viewer=user, task_ids=[task.pk for task in tasks], leases=leases, annotations=annotations
+    )
+    return TaskSerializer(tasks, many=True, context=context).data
+
+
+def _valid(serializer_class, data):
+    serializer = serializer_class(data=data if data is not None else {})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class TaskNextView(APIView):
+    @extend_schema(request=None, responses={200: TaskSerializer, 204: None})
+    def post(self, request, project_id: int):
+        project = access_project(request.user, project_id, "tasks.annotate")
+        lease = assignment.task_lease_next(project=project, annotator=request.user)
+        if lease is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        state = getattr(lease, "annotation_state", None)
+        known = {lease.task_id: state} if state else None
+        return Response(_tasks_out(request.user, [lease.task], leases=[lease], annotations=known)[0])
+
+
+class TaskDetailView(APIView):
+    @extend_schema(responses={200: TaskSerializer})
+    def get(self, request, task_id: int):
+        task = access_task(request.user, task_id, "project.view")
+        return Response(_tasks_out(request.user, [task])[0])
+
+
+def _target_annotator(request, task_id: int, capability: str) -> tuple[Task, User, bool]:
+    """The task and whose annotation the request is about (own, or ?annotator= for supervisors)."""
+    raw = request.query_params.get("annotator")
+    if raw is None or str(raw) == str(request.user.pk):
+        return access_task(request.user, task_id, capability), request.user, False
+    task = access_task(request.user, task_id, "review.work")
+    annotator = User.objects.filter(pk=int(raw)).first() if str(raw).isdigit() and len(str(raw)) < 19 else None
+    if annotator is None:
+        raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
+    return task, annotator, True
+
+
+class AnnotationView(APIView):
+    @extend_schema(parameters=[ANNOTATOR_PARAM], responses={200: AnnotationSerializer})
+    def get(self, request, task_id: int):
+        task, annotator, _ = _target_annotator(request, task_id, "project.view")
+        return Response(AnnotationSerializer(annotations.annotation_get(task=task, annotator=annotator)).data)
+
+    @extend_schema(parameters=[ANNOTATOR_PARAM], request=AnnotationWriteSerializer,
+                   responses={200: AnnotationSerializer})
+    def put(self, request, task_id: int):
+        task, annotator, _ = _target_annotator(request, task_id, "tasks.annotate")
+        data = _valid(AnnotationWriteSerializer, request.data)
+        annotation = annotations.annotation_save(
+            task=task,
+            author=request.user,
+            annotator=annotator,
+            boxes=data["boxes"],
+            expected_version=data["version"],
+            active_seconds=data.get("active_seconds"),
+        )
+        return Response(AnnotationSerializer(annotation).data)
+
+
+class TaskSubmitView(APIView):
+    @extend_schema(request=ActiveTimeSerializer, responses={200: AnnotationSerializer})
+    def post(self, request, task_id: int):
+        task = access_task(request.user, task_id, "tasks.annotate")
+        data = _valid(ActiveTimeSerializer, request.data)
+        annotation = annotations.annotation_submit(
+            task=task, author=request.user, active_seconds=data.get("active_seconds")
+        )
+        return Response(AnnotationSerializer(annotation).data)
+
+
+class TaskSkipView(APIView):
+    @extend_schema(request=SkipSerializer, responses={200: AnnotationSerializer})
+    def post(self, request, task_id: int):
+        task = access_task(request.user, task_id, "tasks.annotate")
+        data = _valid(SkipSerializer, request.data)
+        annotation = annotations.annotation_skip(task=task, author=request.user, reason=data["reason"])
+        return Response(AnnotationSerializer(annotation).data)
+
+
+class TaskHeartbeatView(APIView):
+    @extend_schema(request=ActiveTimeSerializer, responses={200: HeartbeatOutSerializer})
+    def post(self, request, task_id: int):
+        task = access_task(request.user, task_id, "tasks.annotate")
+        data = _valid(ActiveTimeSerializer, request.data)
+        lease = assignment.lease_renew(task=task, annotator=request.user, active_seconds=data.get("active_seconds"))
+        active = Annotation.objects.filter(task=task, annotator=request.user).values_list(
+            "active_seconds", flat=True
+        ).first()
+        return Response(HeartbeatOutSerializer(
+            {"expires_at": lease.expires_at, "assigned": lease.assigned_by_id is not None, "active_seconds": active or 0.0}
+        ).data)
+
+
+class TaskAssignView(APIView):
+    @extend_schema(request=AssignSerializer, responses={201: TaskSerializer})
+    def post(self, request, task_id: int):
+        task = access_task(request.user, task_id, "tasks.assign")
+        data = _valid(AssignSerializer, request.data)
+        annotator = User.objects.filter(username=data["username"]).first()
+        if annotator is None:
+            raise DomainError(f"{data['username']} is not an annotator of this project.", code="not_an_annotator")
+        lease = assignment.task_assign(task=task, annotator=annotator, assigned_by=request.user)
+        return Response(
+            {"task": task.pk, "annotator": annotator.username,
+             "lease": {"expires_at": HeartbeatOutSerializer().fields["expires_at"].to_representation(lease.expires_at),
+                       "assigned": True}},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ProjectTasksView(GenericAPIView):
+    serializer_class = TaskSerializer
+    # For the schema only: rows come from access_project and project_tasks_for.
+    queryset = Task.objects.none()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=Task.Status.values)],
+        responses={200: TaskSerializer(many=True)},
+    )
+    def get(self, request, project_id: int):
+        project = access_project(request.user, project_id, "project.view")
+        wanted = request.query_params.get("status") or None
+        if wanted is not None and wanted not in Task.Status.values:
+            raise DomainError(f"status must be one of {', '.join(Task.Status.values)}.", code="invalid_status",
+                              field="status")
+        # The count runs on this narrow queryset; the page then loads images.
+        tasks = task_reads.project_tasks_for(viewer=request.user, project=project, status=wanted)
+        page = self.paginate_queryset(tasks.select_related("image"))
+        return self.get_paginated_response(_tasks_out(request.user, page))
+
+
+class MyProgressView(APIView):
+    @extend_schema(responses={200: ProgressSerializer})
+    def get(self, request, project_id: int):
+        project = access_project(request.user, project_id, "project.view")
+        return Response(ProgressSerializer(task_reads.annotator_progress(project=project, annotator=request.user)).data)

@@ -1,0 +1,32 @@
+"""Periodic jobs of the labeling app, merged into the Celery beat schedule.
+
+The Celery app imports this module when it is configured (worker and beat
+alike), so tasks defined here are registered wherever the schedule is.
+Service imports stay inside the task bodies: Django may not be set up yet
+when this module is imported.
+"""
+
+from celery import shared_task
+
+
+@shared_task(name="labeling.lease_sweep_expired")
+def lease_sweep_expired_task() -> int:
+    """Mark expired leases released. Tidying only: the pool ignores them anyway."""
+    from labeling.assignment import lease_sweep_expired
+
+    return lease_sweep_expired()
+
+
+SCHEDULE: dict = {
+    # Every 5 minutes by default; expired leases stop counting the moment they
+    # expire, so the interval only bounds how long stale rows linger.
+    "labeling-lease-sweep": {"task": "labeling.lease_sweep_expired", "schedule": 300.0},
+    # Old export files go by policy (EXPORT_KEEP_VERSIONS); their rows stay, expired.
+    "exports-cleanup": {"task": "labeling.export.cleanup", "schedule": 3600.0},
+    # Images whose derivative job was lost (broker outage, dead worker) get it again.
+    "images-derivatives-sweep": {"task": "labeling.ingest.derivatives_sweep", "schedule": 600.0},
+
+    # Re-queue submitted annotations whose quality job was lost (broker down,
+    # worker died). The job itself is labeling.tasks.quality_sweep_task.
+    "labeling-quality-sweep": {"task": "labeling.tasks.quality_sweep_task", "schedule": 60.0},
+}

@@ -1,0 +1,233 @@
+"""Export jobs: numbered versions, their files in storage, and the clean-up policy.
+
+An export is requested (a row with the next version number of the project,
+taken under a row lock on the project), then run by a Celery job that
+streams the file to ``exports/<project id>/<export id>.json|zip`` with
+progress, and ends ``done`` (with counts, size and SHA-256) or ``failed``
+(the partial file deleted, never offered). Only the newest
+``EXPORT_KEEP_VERSIONS`` finished versions of a project keep their files;
+older ones become ``expired`` and keep their metadata.
+"""
+
+import logging
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from accounts.audit import Action, audit_record
+from accounts.models import User
+from config.files import open_atomically
+from config.jobs import enqueue_on_commit
+from energy.services import energy_record_usage, schedule_deferrable
+from labeling.export.coco import SELECTIONS, selected_tasks
+from labeling.export.writer import WriteResult, write_export
+from labeling.models import Export, Project
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "labeling.export.run"
+FORMATS = ("coco",)
+
+
+def export_storage_name(export: Export) -> str:
+    ext = "zip" if export.include_images else "json"
+    return f"exports/{export.project_id}/{export.pk}.{ext}"
+
+
+def export_download_name(export: Export) -> str:
+    ext = "zip" if export.include_images else "json"
+    return f"{export.project.slug}-v{export.version}.{ext}"
+
+
+def export_request(
+    *,
+    project: Project,
+    user: User | None,
+    fmt: str = "coco",
+    selection: str = "accepted",
+    include_images: bool = False,
+    zero_based_categories: bool = False,
+    deferrable: bool = False,
+    deadline: datetime | None = None,
+) -> tuple[Export, dict]:
+    """Create the next export version of the project and queue its job.
+
+    Returns the export and the scheduling decision (``run_now`` unless a
+    deferrable export waits for a cleaner window).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    if selection not in SELECTIONS:
+        raise ValueError(f"unknown selection {selection!r}")
+    with transaction.atomic():
+        # The lock serialises concurrent requests of one project: versions never clash.
+        Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").get()
+        latest = Export.objects.filter(project=project).aggregate(v=Max("version"))["v"] or 0
+        export = Export.objects.create(
+            project=project,
+            version=latest + 1,
+            format=fmt,
+            selection=selection,
+            include_images=include_images,
+            zero_based_categories=zero_based_categories,
+            requested_by=user if user is not None and user.is_authenticated else None,
+        )
+        if deferrable:
+            decision = schedule_deferrable(
+                kind="export",
+                task_name=RUN_TASK,
+                kwargs={"export_id": export.pk},
+                expected_seconds=_expected_seconds(export),
+                deadline=deadline,
+            )
+        else:
+            from labeling.export.tasks import export_run_task
+
+            enqueue_on_commit(export_run_task, export_id=export.pk)
+            decision = {"decision": "run_now", "reason": "not deferrable"}
+        audit_record(
+            actor=user,
+            action=Action.EXPORT_CREATE,
+            project_id=project.pk,
+            target_type="export",
+            target_id=export.pk,
+            details={"version": export.version, "selection": selection, "images": include_images},
+        )
+    return export, decision
+
+
+def _expected_seconds(export: Export) -> float:
+    """A rough run time for the scheduler: ~15 s per 100,000 images, plus copying bytes."""
+    tasks = selected_tasks(export.project, export.selection)
+    images = tasks.count()
+    seconds = 1.0 + images * 15 / 100_000
+    if export.include_images:
+        total_bytes = tasks.aggregate(b=Sum("image__byte_size"))["b"] or 0
+        seconds += total_bytes / 100e6
+    return round(seconds, 1)
+
+
+def export_run(*, export_id: int) -> Export | None:
+    """Produce the file of a pending export; return it, or None if there was nothing to do.
+
+    A job delivered twice (Celery redelivers after a lost worker) starts the
+    file again from scratch; a finished, failed or expired export is left alone.
+    """
+    claimed = Export.objects.filter(
+        pk=export_id, state__in=[Export.State.PENDING, Export.State.RUNNING]
+    ).update(state=Export.State.RUNNING, progress=0, error="")
+    if not claimed:
+        return None
+    export = Export.objects.select_related("project").get(pk=export_id)
+    name = export_storage_name(export)
+    started, cpu_started = timezone.now(), time.process_time()
+    try:
+        result = _produce(export, name)
+    except Exception as exc:
+        logger.exception("export %s failed", export_id)
+        _discard(name)
+        Export.objects.filter(pk=export_id).update(
+            state=Export.State.FAILED,
+            file="",
+            sha256="",
+            byte_size=0,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return Export.objects.get(pk=export_id)
+    Export.objects.filter(pk=export_id).update(
+        state=Export.State.DONE,
+        progress=100,
+        file=name,
+        sha256=result.sha256,
+        byte_size=result.byte_size,
+        image_count=result.stats.image_count,
+        annotation_count=result.stats.annotation_count,
+        category_count=result.stats.category_count,
+        finished_at=timezone.now(),
+    )
+    energy_record_usage(
+        consumer="server",
+        project_id=export.project_id,
+        started_at=started,
+        ended_at=timezone.now(),
+        job_kind="export",
+        job_id=str(export_id),
+        cpu_seconds=time.process_time() - cpu_started,
+    )
+    export_cleanup(project_id=export.project_id)
+    return Export.objects.get(pk=export_id)
+
+
+def _produce(export: Export, name: str) -> WriteResult:
+    total = selected_tasks(export.project, export.selection).count()
+    last = {"percent": 0}
+
+    def progress(fraction: float) -> None:
+        # Stops at 99: 100 means the file is complete and offered.
+        percent = min(int(fraction * 100), 99)
+        if percent > last["percent"]:
+            last["percent"] = percent
+            Export.objects.filter(pk=export.pk, state=Export.State.RUNNING).update(progress=percent)
+
+    options = {
+        "project": export.project,
+        "selection": export.selection,
+        "zero_based_categories": export.zero_based_categories,
+        "include_images": export.include_images,
+        "total_images": total,
+        "on_progress": progress,
+    }
+    # The finished file appears under its name in one step, never half-written.
+    with open_atomically(default_storage, name) as out:
+        return write_export(out=out, **options)
+
+
+def _discard(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.warning("could not delete %s", name, exc_info=True)
+
+
+def export_cleanup(*, project_id: int | None = None, keep: int | None = None) -> int:
+    """Expire finished exports beyond the newest ``keep`` per project; return how many."""
+    keep = settings.EXPORT_KEEP_VERSIONS if keep is None else keep
+    done = Export.objects.filter(state=Export.State.DONE)
+    if project_id is not None:
+        project_ids = [project_id]
+    else:
+        project_ids = list(done.values_list("project_id", flat=True).distinct().order_by())
+    expired = 0
+    for pid in project_ids:
+        old = done.filter(project_id=pid).order_by("-version").values_list("pk", "file")[keep:]
+        for pk, name in list(old):
+            if name:
+                _discard(name)
+            expired += Export.objects.filter(pk=pk, state=Export.State.DONE).update(
+                state=Export.State.EXPIRED, file=""
+            )
+    if project_id is None:
+        _remove_orphan_parts()
+    return expired
+
+
+def _remove_orphan_parts() -> None:
+    """Delete half-written files left by a worker that died, unless their export runs again."""
+    try:
+        project_dirs, _ = default_storage.listdir("exports")
+    except (FileNotFoundError, NotImplementedError):
+        return
+    running = {
+        str(pk) for pk in Export.objects.filter(state=Export.State.RUNNING).values_list("pk", flat=True)
+    }
+    for project_dir in project_dirs:
+        _, names = default_storage.listdir(f"exports/{project_dir}")
+        for name in names:
+            if name.endswith(".part") and name.split(".", 1)[0] not in running:
+                _discard(f"exports/{project_dir}/{name}")

@@ -1,0 +1,88 @@
+"""Small pieces of the streaming exporter: merging ordered cursors, batching, totals."""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+class EncodedCache:
+    """JSON of values that repeat (energy tags, annotator lists, statuses), encoded once."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._limit = limit
+        self._seen: dict[tuple, str] = {}
+
+    def __call__(self, value: Any) -> str:
+        try:
+            key = (type(value).__name__, tuple(value.items()) if isinstance(value, dict) else value)
+            text = self._seen.get(key)
+        except TypeError:  # unhashable: encode every time
+            return _encode(value)
+        if text is None:
+            if len(self._seen) >= self._limit:
+                self._seen.clear()
+            text = self._seen[key] = _encode(list(value) if isinstance(value, tuple) else value)
+        return text
+
+
+def batches(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Groups:
+    """Rows of an iterator ordered by their first column, taken one key at a time."""
+
+    def __init__(self, rows: Iterator[tuple]) -> None:
+        self._rows = rows
+        self._head: tuple | None = next(rows, None)
+
+    def take(self, key: int) -> list[tuple]:
+        """Return the rows whose first column is ``key``, skipping smaller keys."""
+        group: list[tuple] = []
+        while self._head is not None and self._head[0] <= key:
+            if self._head[0] == key:
+                group.append(self._head)
+            self._head = next(self._rows, None)
+        return group
+
+
+class EnergyTotals:
+    """The dataset-level green summary, summed in export order (deterministic)."""
+
+    def __init__(self) -> None:
+        self.kwh = 0.0
+        self.clean_kwh = 0.0
+        self.co2e_g = 0.0
+        self.bases: dict[str, int] = {"measured": 0, "estimated": 0, "unknown": 0}
+
+    def add(self, tag: dict) -> None:
+        basis = tag.get("basis") or "unknown"
+        kwh = tag.get("kwh")
+        if basis == "unknown" or kwh is None:
+            self.bases["unknown"] += 1
+            return
+        self.bases[basis] = self.bases.get(basis, 0) + 1
+        self.kwh += kwh
+        if tag.get("clean_share") is not None:
+            self.clean_kwh += kwh * tag["clean_share"]
+        if tag.get("co2e_g") is not None:
+            self.co2e_g += tag["co2e_g"]
+
+    def summary(self) -> dict[str, Any]:
+        known = self.kwh > 0
+        return {
+            "kwh": round(self.kwh, 6),
+            "clean_share": round(self.clean_kwh / self.kwh, 4) if known else None,
+            "co2e_g": round(self.co2e_g, 3),
+            "tasks_by_basis": dict(sorted(self.bases.items())),
+            "note": "Sums over the exported tasks; tasks with basis 'unknown' add nothing.",
+        }

@@ -1,0 +1,184 @@
+"""Where files come from: uploads, server paths, folders and zip archives.
+
+Each input becomes a list of :class:`Source` objects: a display name (never
+used to store anything), a way to open the bytes, and possibly a refusal
+decided before any byte is decoded (an unsafe archive, a skipped member).
+Archives are read in place; no member is ever written under its own name.
+"""
+
+import os
+import re
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import SpooledTemporaryFile
+from typing import BinaryIO
+
+from labeling.ingest.limits import Limits, human_bytes
+from labeling.ingest.results import Refusal
+from labeling.ingest.validate import is_zip
+
+# Below this size a high compression ratio is normal (text, flat test images).
+_RATIO_FLOOR_BYTES = 1024 * 1024
+_SPOOL_BYTES = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+@dataclass
+class Source:
+    name: str
+    open: Callable[[], BinaryIO] | None = None
+    size: int | None = None
+    refusal: Refusal | None = None
+    in_archive: bool = False
+
+
+def clean_name(name: str) -> str:
+    """A display name: the last path part, printable, at most 255 characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return (base or "unnamed")[-255:]
+
+
+def sources_from_uploads(files: Iterable, *, limits: Limits, stack: ExitStack) -> Iterator[Source]:
+    """Uploaded files (Django ``UploadedFile``); zip uploads are expanded."""
+    for upload in files:
+        name = clean_name(upload.name)
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        if is_zip(head):
+            yield from _zip_sources(name, upload, limits=limits, stack=stack)
+        else:
+            yield Source(name=name, open=lambda upload=upload: upload, size=upload.size)
+
+
+def sources_from_paths(paths: Iterable[str], *, limits: Limits, stack: ExitStack) -> Iterator[Source]:
+    """Server-side files, folders (recursed, sorted) and zip archives."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for filename in sorted(files):
+                    if filename.startswith("."):
+                        continue
+                    file_path = Path(root) / filename
+                    yield from _path_sources(file_path, str(file_path.relative_to(path.parent)), limits, stack)
+        elif path.is_file():
+            yield from _path_sources(path, str(raw), limits, stack)
+        else:
+            yield Source(name=str(raw), refusal=Refusal("not_found", "No such file or folder."))
+
+
+def _path_sources(path: Path, name: str, limits: Limits, stack: ExitStack) -> Iterator[Source]:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Source(name=name, refusal=Refusal("unreadable", f"The file cannot be read: {exc.strerror}"))
+        return
+    if is_zip(head):
+        archive = stack.enter_context(open(path, "rb"))
+        yield from _zip_sources(name, archive, limits=limits, stack=stack)
+    else:
+        yield Source(name=name, open=lambda: open(path, "rb"), size=size)
+
+
+def _unsafe_member_path(member: str) -> bool:
+    name = member.replace("\\", "/")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return True
+    return any(part == ".." for part in name.split("/"))
+
+
+def _junk_member(member: str) -> bool:
+    parts = member.replace("\\", "/").split("/")
+    return parts[0] == "__MACOSX" or parts[-1].startswith(".")
+
+
+def check_archive(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a whole archive that is hostile or absurd, before reading a member."""
+    if len(infos) > limits.zip_max_members:
+        raise Refusal(
+            "archive_too_many_members",
+            f"The archive has {len(infos):,} members; the limit is {limits.zip_max_members:,}.",
+        )
+    for info in infos:
+        if _unsafe_member_path(info.filename):
+            raise Refusal(
+                "archive_unsafe_path",
+                f"The archive member {info.filename[:200]!r} points outside the archive; "
+                "the whole archive is refused.",
+            )
+    total = sum(info.file_size for info in infos)
+    if total > limits.zip_max_total_bytes:
+        raise Refusal(
+            "archive_too_large",
+            f"The archive unpacks to {human_bytes(total)}; the limit is "
+            f"{human_bytes(limits.zip_max_total_bytes)}.",
+        )
+    for info in infos:
+        if info.file_size <= _RATIO_FLOOR_BYTES:
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > limits.zip_max_ratio:
+            raise Refusal(
+                "archive_bomb",
+                f"The archive member {info.filename[:200]!r} expands {ratio:,.0f} times "
+                f"(limit {limits.zip_max_ratio:,.0f}): refused as a zip bomb.",
+            )
+
+
+def _zip_sources(name: str, fh: BinaryIO, *, limits: Limits, stack: ExitStack) -> Iterator[Source]:
+    try:
+        archive = stack.enter_context(zipfile.ZipFile(fh))
+        infos = archive.infolist()
+        check_archive(infos, limits)
+    except Refusal as refusal:
+        yield Source(name=name, refusal=refusal)
+        return
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        yield Source(name=name, refusal=Refusal("corrupt_archive", f"The zip archive cannot be read: {exc}"))
+        return
+    # One member is read at a time: ZipFile shares a single file position.
+    lock = threading.Lock()
+    for info in infos:
+        if info.is_dir() or _junk_member(info.filename):
+            continue
+        member = f"{name}/{info.filename}"
+        if info.flag_bits & 0x1:
+            yield Source(member, refusal=Refusal("encrypted_member", "Encrypted archive members are skipped."),
+                         in_archive=True)
+            continue
+        yield Source(
+            name=member,
+            open=lambda info=info: _extract(archive, info, lock, limits),
+            size=info.file_size,
+            in_archive=True,
+        )
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, lock: threading.Lock, limits: Limits) -> BinaryIO:
+    """Copy one member into a spooled temporary file, never past the limits."""
+    spool = SpooledTemporaryFile(max_size=_SPOOL_BYTES)
+    written = 0
+    try:
+        with lock, archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                written += len(chunk)
+                if written > min(limits.max_file_bytes, info.file_size):
+                    raise Refusal("archive_bomb", "The member unpacks to more than it declares or allows.")
+                spool.write(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        spool.close()
+        raise Refusal("corrupt_archive_member", f"The archive member cannot be read: {exc}") from None
+    except Refusal:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool

@@ -1,0 +1,20 @@
+from labeling.models.annotation import Annotation, AnnotationHistory, Box
+from labeling.models.export import Export
+from labeling.models.image import Image
+from labeling.models.project import LabelClass, Project
+from labeling.models.review import QualityReport, Review
+from labeling.models.task import Lease, Task
+
+__all__ = [
+    "Annotation",
+    "AnnotationHistory",
+    "Box",
+    "Export",
+    "Image",
+    "LabelClass",
+    "Lease",
+    "Project",
+    "QualityReport",
+    "Review",
+    "Task",
+]

@@ -1,0 +1,79 @@
+"""Projects and their label classes."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils.text import slugify
+
+from accounts.audit import Action, audit_record
+from accounts.models import Membership, User
+from accounts.roles import Role
+from config.errors import Conflict, Forbidden
+from labeling.models import LabelClass, Project, Task
+
+PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080"]
+
+
+def user_may_create_projects(user: User) -> bool:
+    return user.is_staff or user.memberships.filter(role=Role.SUPERVISOR).exists()
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:60] or "project"
+    slug, n = base, 1
+    while Project.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def project_create(*, creator: User, name: str, labels: list[dict] | None = None, **fields) -> Project:
+    """Create a project with its labels; the creator supervises it."""
+    if not user_may_create_projects(creator):
+        raise Forbidden("Only supervisors and admins create projects.")
+    slug = fields.pop("slug", None) or _unique_slug(name)
+    if Project.objects.filter(slug=slug).exists():
+        raise Conflict("A project with that slug exists.", code="slug_taken")
+    project = Project.objects.create(name=name, slug=slug, created_by=creator, **fields)
+    Membership.objects.create(project=project, user=creator, role=Role.SUPERVISOR)
+    audit_record(
+        actor=creator, action=Action.PROJECT_CREATE, project_id=project.pk,
+        target_type="project", target_id=project.pk, details={"name": name, "slug": slug},
+    )
+    for order, label in enumerate(labels or []):
+        label_create(project=project, order=order, **label)
+    return project
+
+
+def label_create(*, project: Project, name: str, order: int | None = None, **fields) -> LabelClass:
+    if order is None:
+        order = project.labels.count()
+    fields.setdefault("color", PALETTE[order % len(PALETTE)])
+    try:
+        with transaction.atomic():
+            return LabelClass.objects.create(project=project, name=name, order=order, **fields)
+    except IntegrityError:
+        raise Conflict(
+            f"Label {name!r} or its hotkey already exists in this project.", code="label_exists"
+        ) from None
+
+
+def project_update(*, project: Project, **fields) -> Project:
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save(update_fields=list(fields) or None)
+    return project
+
+
+def projects_with_progress(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate task counts per status, in one query."""
+    return queryset.annotate(
+        task_count=Count("tasks", distinct=True),
+        accepted_count=Count("tasks", filter=Q(tasks__status=Task.Status.ACCEPTED), distinct=True),
+        review_count=Count("tasks", filter=Q(tasks__status=Task.Status.REVIEW), distinct=True),
+        done_count=Count(
+            "tasks",
+            filter=Q(tasks__status__in=[Task.Status.SUBMITTED, Task.Status.REVIEW, Task.Status.ACCEPTED]),
+            distinct=True,
+        ),
+    )

@@ -1,0 +1,116 @@
+"""Score a project's pending reports in batches: many tasks per transaction.
+
+A burst of submits (a team finishing a batch, a re-import) leaves thousands of
+pending reports. One message per report would cost more than the scoring
+itself, so queued jobs coalesce (see ``enqueue``) and each job, after its own
+report, drains the project: it claims up to ``limit`` tasks with pending
+reports (``SKIP LOCKED``: parallel jobs take different tasks), reads their
+annotations, boxes and reports in three queries, scores them all and writes
+them with one bulk update per table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import json
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from labeling.models import Annotation, Project, QualityReport, Task
+from labeling.quality.report import _boxes_by_annotation, project_speed_norm, route_decision, score_reports, task_route
+
+
+def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
+    """Score the pending reports of up to ``limit`` tasks of the project; return how many tasks."""
+    project = Project.objects.get(pk=project_id)
+    norm = project_speed_norm(project_id=project_id)
+    with_pending = QualityReport.objects.filter(
+        state=QualityReport.State.PENDING, annotation__task__project_id=project_id
+    ).values("annotation__task_id")
+    with transaction.atomic():
+        # SKIP LOCKED walks past tasks that another job is scoring right now.
+        tasks = {
+            t.pk: t for t in Task.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("image").filter(project_id=project_id, pk__in=with_pending).order_by("pk")[:limit]
+        }
+        if not tasks:
+            return 0
+        annotations = {a.pk: a for a in Annotation.objects.filter(task_id__in=list(tasks))}
+        pending = [
+            r for r in QualityReport.objects.select_for_update().filter(annotation_id__in=list(annotations))
+            if r.state == QualityReport.State.PENDING
+        ]
+        boxes = _boxes_by_annotation(annotations)
+        by_task: dict[int, dict[int, Annotation]] = defaultdict(dict)
+        for a in annotations.values():
+            by_task[a.task_id][a.pk] = a
+        reports_by_task: dict[int, list[QualityReport]] = defaultdict(list)
+        closed = []
+        now = timezone.now()
+        for r in pending:
+            a = annotations[r.annotation_id]
+            if a.status == Annotation.Status.SUBMITTED and a.version == r.annotation_version:
+                reports_by_task[a.task_id].append(r)
+            else:
+                # Edited or withdrawn since: the newest version has (or will get) its own report.
+                r.state, r.finished_at = QualityReport.State.FAILED, now
+                r.error = (f"superseded by version {a.version}" if a.status == Annotation.Status.SUBMITTED
+                           else f"not scored: the annotation is {a.status} now")
+                closed.append(r)
+        scored: list[QualityReport] = []
+        statuses: dict[str, list[int]] = defaultdict(list)
+        accept: list[int] = []
+        for task_id, reports in reports_by_task.items():
+            task = tasks[task_id]
+            task.project = project
+            score_reports(task=task, project=project, reports=reports, annotations=by_task[task_id],
+                          boxes=boxes, norm=norm, now=now)
+            scored.extend(reports)
+            if task.is_gold:
+                task_route(task=task, project=project, scored=reports, annotations=by_task[task_id])
+                continue
+            status, to_accept = route_decision(task=task, project=project, scored=reports,
+                                               annotations=by_task[task_id])
+            if status is not None:
+                statuses[status].append(task_id)
+                accept.extend(to_accept)
+        _write_reports(scored + closed)
+        for status, ids in statuses.items():
+            Task.objects.filter(pk__in=ids).update(status=status, updated_at=now)
+        if accept:
+            Annotation.objects.filter(pk__in=accept).update(status=Annotation.Status.ACCEPTED, updated_at=now)
+    return len(tasks)
+
+
+REPORT_FIELDS = ["state", "score", "flags", "metrics", "error", "finished_at"]
+
+
+def _write_reports(reports: list[QualityReport]) -> None:
+    """Write the verdicts in one statement.
+
+    Django's ``bulk_update`` builds a CASE expression per row and column; for
+    a batch of 300 reports that took most of the batch's time (bench/README.md).
+    On PostgreSQL one ``UPDATE … FROM (VALUES …)`` does the same.
+    """
+    if not reports:
+        return
+    if connection.vendor != "postgresql":
+        QualityReport.objects.bulk_update(reports, REPORT_FIELDS, batch_size=500)
+        return
+    from psycopg2.extras import execute_values
+
+    table = QualityReport._meta.db_table
+    rows = [(r.pk, r.state, r.score, json.dumps(r.flags), json.dumps(r.metrics), r.error, r.finished_at)
+            for r in reports]
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"UPDATE {table} AS r SET state = v.state, score = v.score::double precision, "
+            "flags = v.flags::jsonb, metrics = v.metrics::jsonb, error = v.error, "
+            "finished_at = v.finished_at::timestamptz "
+            "FROM (VALUES %s) AS v(id, state, score, flags, metrics, error, finished_at) WHERE r.id = v.id",
+            rows,
+            page_size=1000,
+        )

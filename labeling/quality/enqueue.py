@@ -1,0 +1,144 @@
+"""Queue quality checks: after commit, by id, and again by the sweep if lost."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from labeling.models import Annotation, QualityReport
+
+logger = logging.getLogger(__name__)
+
+# A short publish retry: a broker that is down must not hold a submit for long;
+# the sweep finds the report again.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+def quality_check_enqueue(annotation_id: int) -> QualityReport:
+    """Create (or get) the pending report of the annotation's current version and queue it.
+
+    Call it inside the submit transaction: the job is sent only after the
+    commit, so the worker never looks for rows that are not there yet.
+    """
+    version = Annotation.objects.values_list("version", flat=True).get(pk=annotation_id)
+    report, _ = QualityReport.objects.get_or_create(
+        annotation_id=annotation_id, annotation_version=version
+    )
+    if report.state == QualityReport.State.PENDING:
+        project_id = Annotation.objects.values_list("task__project_id", flat=True).get(pk=annotation_id)
+        report_send_after_commit(report_id=report.pk, project_id=project_id)
+    return report
+
+
+def report_send_after_commit(*, report_id: int, project_id: int) -> None:
+    # Not Celery's delay_on_commit: that lets a broker error escape from the
+    # commit hook, turning a committed submit into a 500. Here the error is
+    # logged and the pending report waits for the sweep.
+    transaction.on_commit(partial(_send_coalesced, report_id, project_id))
+
+
+# --- coalescing ------------------------------------------------------------
+# At most one quality job per project waits in the queue: a submit sends one
+# only if it can set the project's marker; the job clears it when it starts
+# and then drains every pending report of the project (drain.py). A report
+# committed before the marker was seen set is therefore always drained by
+# the job that set it. A message lost with the marker set delays others by
+# at most MARKER_SECONDS, and the sweep finds the reports anyway.
+MARKER_SECONDS = 30
+_redis = None
+
+
+def _marker_client():
+    global _redis
+    url = settings.CELERY_BROKER_URL
+    if settings.CELERY_TASK_ALWAYS_EAGER or not url.startswith(("redis://", "rediss://")):
+        return None
+    if _redis is None:
+        import redis
+
+        _redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    return _redis
+
+
+def _marker_key(project_id: int) -> str:
+    return f"plateau:quality:queued:{project_id}"
+
+
+def marker_claim(project_id: int) -> bool:
+    """True when this caller should send a job (no job of the project waits)."""
+    client = _marker_client()
+    if client is None:
+        return True
+    try:
+        return bool(client.set(_marker_key(project_id), "1", nx=True, ex=MARKER_SECONDS))
+    except Exception:  # noqa: BLE001 - no marker store: send, as without coalescing
+        return True
+
+
+def marker_clear(project_id: int) -> None:
+    client = _marker_client()
+    if client is None:
+        return
+    try:
+        client.delete(_marker_key(project_id))
+    except Exception:  # noqa: BLE001 - the marker expires on its own
+        logger.warning("quality marker of project %s not cleared", project_id)
+
+
+def _send_coalesced(report_id: int, project_id: int) -> bool:
+    if not marker_claim(project_id):
+        return False
+    return _send(report_id)
+
+
+def _send(report_id: int) -> bool:
+    from labeling.tasks import quality_report_compute_task
+
+    try:
+        quality_report_compute_task.apply_async((report_id,), retry=True, retry_policy=PUBLISH_RETRY)
+    except (BrokerError, OSError) as exc:
+        logger.warning("quality report %s not queued (%s); the sweep will queue it", report_id, exc)
+        return False
+    return True
+
+
+def quality_sweep(*, grace_seconds: float | None = None, limit: int = 2000) -> dict[str, int]:
+    """Queue every submitted annotation without a done report for its current version.
+
+    Finds work lost to a broker that was down or a worker that died. Pending
+    reports younger than ``grace_seconds`` are left alone: they are probably
+    in a queue already. Running the job twice is harmless (it is idempotent).
+    """
+    grace = settings.QUALITY_SWEEP_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    cutoff = timezone.now() - timedelta(seconds=grace)
+    current = QualityReport.objects.filter(
+        annotation_id=OuterRef("pk"), annotation_version=OuterRef("version")
+    )
+    lost = (
+        Annotation.objects.filter(status=Annotation.Status.SUBMITTED)
+        .annotate(
+            settled=Exists(current.exclude(state=QualityReport.State.PENDING)),
+            fresh=Exists(current.filter(state=QualityReport.State.PENDING, created_at__gte=cutoff)),
+        )
+        .filter(settled=False, fresh=False)
+        .values_list("pk", flat=True)
+        .order_by("pk")[:limit]
+    )
+    queued = 0
+    for annotation_id in list(lost):
+        report, _ = QualityReport.objects.get_or_create(
+            annotation_id=annotation_id,
+            annotation_version=Annotation.objects.values_list("version", flat=True).get(pk=annotation_id),
+        )
+        if report.state == QualityReport.State.PENDING and _send(report.pk):
+            queued += 1
+    if queued:
+        logger.info("quality sweep queued %s report(s)", queued)
+    return {"queued": queued}

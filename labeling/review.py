@@ -1,0 +1,174 @@
+"""Supervisors' decisions on a task in review: accept, reject with a comment, or fix.
+
+Each decision runs under the task's row lock, refuses a task that is not in
+review (409) and a caller who may not review (403), and records a Review row
+(who, when, what).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import Action, audit_record
+from accounts.models import User
+from config.errors import Conflict, DomainError, Forbidden, NotFound
+from labeling.access import has_capability
+from labeling.assignment import task_assign
+from labeling.boxes import validate_boxes
+from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, QualityReport, Review, Task
+
+
+def review_accept(*, task_id: int, reviewer: User, annotation_id: int | None = None,
+                  comment: str = "") -> Review:
+    """Accept the task: its submitted annotations (or just the named one) become accepted."""
+    with transaction.atomic():
+        task = _task_in_review(task_id, reviewer)
+        targets = (
+            [_submitted_annotation(task, annotation_id)] if annotation_id is not None
+            else list(task.annotations.filter(status=Annotation.Status.SUBMITTED))
+        )
+        Annotation.objects.filter(pk__in=[a.pk for a in targets]).update(
+            status=Annotation.Status.ACCEPTED, review_comment=comment, updated_at=timezone.now()
+        )
+        _after_decision(task, Task.Status.ACCEPTED)
+        return _recorded(Review.objects.create(
+            task=task, annotation=targets[0] if annotation_id is not None else None,
+            reviewer=reviewer, decision=Review.Decision.ACCEPT, comment=comment,
+        ))
+
+
+def review_reject(*, task_id: int, reviewer: User, comment: str,
+                  annotation_id: int | None = None) -> Review:
+    """Send one annotation back to its annotator with a comment.
+
+    The annotation becomes editable again (status rejected, the comment shown
+    on their page), they get a fresh assignment of the task, and the task
+    reopens until they submit again. Without ``annotation_id`` the worst
+    scored submitted annotation is the one sent back.
+    """
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError("A rejection needs a comment for the annotator.", code="comment_required")
+    with transaction.atomic():
+        task = _task_in_review(task_id, reviewer)
+        annotation = (_submitted_annotation(task, annotation_id) if annotation_id is not None
+                      else _worst_submitted(task))
+        now = timezone.now()
+        annotation.status = Annotation.Status.REJECTED
+        annotation.review_comment = comment
+        annotation.version += 1
+        annotation.save(update_fields=["status", "review_comment", "version", "updated_at"])
+        _history(annotation, action="reject", actor=reviewer)
+        # Any lease of theirs on the task is over; a fresh assignment sends the
+        # task back to the same person, ahead of their pool, not to anyone else.
+        Lease.objects.filter(task=task, annotator_id=annotation.annotator_id, released_at__isnull=True).update(
+            released_at=now, release_reason=Lease.Release.REVOKED
+        )
+        task.submitted_count = max(0, task.submitted_count - 1)
+        task.status = Task.Status.OPEN
+        task.save(update_fields=["submitted_count", "status", "updated_at"])
+        task_assign(task=task, annotator=annotation.annotator, assigned_by=reviewer, now=now)
+        if task.is_gold:
+            _after_decision(task, Task.Status.OPEN)
+        return _recorded(Review.objects.create(task=task, annotation=annotation, reviewer=reviewer,
+                                               decision=Review.Decision.REJECT, comment=comment))
+
+
+def review_fix(*, task_id: int, reviewer: User, boxes: list, annotation_id: int | None = None,
+               comment: str = "") -> Review:
+    """Replace an annotation's boxes with the supervisor's and accept it in one step."""
+    with transaction.atomic():
+        task = _task_in_review(task_id, reviewer)
+        clean = validate_boxes(
+            boxes,
+            label_ids=dict(LabelClass.objects.filter(project_id=task.project_id).values_list("name", "id")),
+            image_width=task.image.width,
+            image_height=task.image.height,
+            max_boxes=task.project.max_boxes_per_image,
+        )
+        annotation = (_submitted_annotation(task, annotation_id) if annotation_id is not None
+                      else _worst_submitted(task))
+        annotation.boxes.all().delete()
+        Box.objects.bulk_create(
+            Box(annotation=annotation, label_id=b.label_id, x=b.x, y=b.y, width=b.width, height=b.height)
+            for b in clean
+        )
+        annotation.status = Annotation.Status.ACCEPTED
+        annotation.review_comment = comment
+        annotation.version += 1
+        annotation.save(update_fields=["status", "review_comment", "version", "updated_at"])
+        _history(annotation, action="fix", actor=reviewer)
+        _after_decision(task, Task.Status.ACCEPTED)
+        return _recorded(Review.objects.create(task=task, annotation=annotation, reviewer=reviewer,
+                                               decision=Review.Decision.FIX, comment=comment))
+
+
+def _task_in_review(task_id: int, reviewer: User) -> Task:
+    task = Task.objects.select_for_update().filter(pk=task_id).first()
+    if task is None:
+        raise NotFound("Not found.")
+    if not has_capability(reviewer, task.project_id, "review.work"):
+        raise Forbidden("Only the project's supervisors review.")
+    if task.status != Task.Status.REVIEW:
+        raise Conflict("The task is not in review.", code="not_in_review", status=task.status)
+    # The row lock is held; fetch the relations for the decision.
+    return Task.objects.select_related("project", "image").get(pk=task.pk)
+
+
+def _submitted_annotation(task: Task, annotation_id: object) -> Annotation:
+    try:
+        pk = int(str(annotation_id))
+    except (TypeError, ValueError):
+        pk = 0
+    annotation = task.annotations.filter(pk=pk, status=Annotation.Status.SUBMITTED).first()
+    if annotation is None:
+        raise DomainError("annotation: not a submitted annotation of this task.", code="invalid_annotation")
+    return annotation
+
+
+def _worst_submitted(task: Task) -> Annotation:
+    candidates = list(task.annotations.filter(status=Annotation.Status.SUBMITTED))
+    if not candidates:
+        raise Conflict("The task has no submitted annotation to decide on.", code="nothing_submitted")
+    scores = dict(
+        QualityReport.objects.filter(
+            annotation__in=candidates, state=QualityReport.State.DONE
+        ).order_by("annotation_version").values_list("annotation_id", "score")
+    )
+    return min(candidates, key=lambda a: (scores.get(a.pk, 0.0) if scores.get(a.pk) is not None else 0.0, a.pk))
+
+
+def _after_decision(task: Task, status: str) -> None:
+    """Set the task's status after a decision.
+
+    A gold task is a yardstick that stays in everyone's pool: it waits in
+    review while any submission on it is undecided, then goes back to open.
+    """
+    if task.is_gold:
+        undecided = task.annotations.filter(status=Annotation.Status.SUBMITTED).exists()
+        status = Task.Status.REVIEW if undecided else Task.Status.OPEN
+    task.status = status
+    task.save(update_fields=["status", "updated_at"])
+
+
+def _history(annotation: Annotation, *, action: str, actor: User) -> None:
+    boxes = [
+        {"label": label, "x": x, "y": y, "width": w, "height": h}
+        for label, x, y, w, h in annotation.boxes.values_list("label__name", "x", "y", "width", "height")
+    ]
+    AnnotationHistory.objects.create(annotation=annotation, version=annotation.version,
+                                     status=annotation.status, action=action, boxes=boxes, actor=actor)
+
+
+def _recorded(review: Review) -> Review:
+    """Put the decision in the audit trail, in the same transaction."""
+    audit_record(
+        actor=review.reviewer,
+        action=Action.REVIEW,
+        project_id=review.task.project_id,
+        target_type="task",
+        target_id=review.task_id,
+        details={"decision": review.decision, "annotation": review.annotation_id},
+    )
+    return review

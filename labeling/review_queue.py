@@ -1,0 +1,107 @@
+"""The supervisors' review queue: tasks in review, worst first, with everyone's boxes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from labeling.models import Annotation, Box, Project, QualityReport, Task
+
+# One colour per annotator of a task, in submission order (label colours are
+# for labels; here the question is "whose box is this").
+ANNOTATOR_COLOURS = ["#e6194b", "#4363d8", "#3cb44b", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
+                     "#9a6324", "#469990", "#808000"]
+
+
+def review_queue_ids(*, project: Project, flag: str | None = None,
+                     annotator_id: int | None = None) -> list[tuple[int, float | None, list[str]]]:
+    """``(task id, worst score, flag codes)`` of tasks in review, worst score first."""
+    tasks = Task.objects.filter(project=project, status=Task.Status.REVIEW)
+    if annotator_id is not None:
+        tasks = tasks.filter(annotations__annotator_id=annotator_id,
+                             annotations__status=Annotation.Status.SUBMITTED)
+    task_ids = set(tasks.values_list("pk", flat=True))
+    current = _current_reports(task_ids)
+    rows = []
+    for task_id in task_ids:
+        reports = current.get(task_id, [])
+        codes = sorted({f["code"] for r in reports for f in (r["flags"] or [])})
+        if flag and flag not in codes:
+            continue
+        scores = [r["score"] for r in reports if r["score"] is not None]
+        rows.append((task_id, min(scores) if scores else None, codes))
+    # Unscored first (nothing vouches for them), then the lowest score.
+    rows.sort(key=lambda row: (row[1] is not None, row[1] if row[1] is not None else 0.0, row[0]))
+    return rows
+
+
+def _current_reports(task_ids) -> dict[int, list[dict]]:
+    """Done reports of each task's submitted annotations, for their current versions."""
+    versions = {
+        pk: (task_id, version)
+        for pk, task_id, version in Annotation.objects.filter(
+            task_id__in=task_ids, status=Annotation.Status.SUBMITTED
+        ).values_list("pk", "task_id", "version")
+    }
+    out: dict[int, list[dict]] = defaultdict(list)
+    for row in QualityReport.objects.filter(
+        annotation_id__in=list(versions), state=QualityReport.State.DONE
+    ).values("annotation_id", "annotation_version", "score", "flags", "metrics"):
+        task_id, version = versions[row["annotation_id"]]
+        if row["annotation_version"] == version:
+            out[task_id].append(row)
+    return out
+
+
+def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> list[dict]:
+    """The queue entries of one page: the image, every annotator's boxes, flags and scores."""
+    task_ids = [row[0] for row in task_rows]
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in=task_ids).select_related("image")}
+    annotations = list(
+        Annotation.objects.filter(task_id__in=task_ids)
+        .exclude(status__in=[Annotation.Status.DRAFT, Annotation.Status.SKIPPED])
+        .select_related("annotator").order_by("submitted_at", "pk")
+    )
+    boxes: dict[int, list[dict]] = defaultdict(list)
+    for annotation_id, label, x, y, w, h in Box.objects.filter(
+        annotation__in=annotations
+    ).values_list("annotation_id", "label__name", "x", "y", "width", "height"):
+        boxes[annotation_id].append({"label": label, "x": x, "y": y, "width": w, "height": h})
+    reports = {}
+    for row in QualityReport.objects.filter(
+        annotation__in=annotations, state=QualityReport.State.DONE
+    ).values("annotation_id", "annotation_version", "score", "flags", "metrics", "finished_at"):
+        reports[(row["annotation_id"], row["annotation_version"])] = row
+    by_task: dict[int, list[Annotation]] = defaultdict(list)
+    for annotation in annotations:
+        by_task[annotation.task_id].append(annotation)
+    items = []
+    for task_id, score, codes in task_rows:
+        task = tasks[task_id]
+        entries = []
+        for index, annotation in enumerate(by_task[task_id]):
+            report = reports.get((annotation.pk, annotation.version))
+            entries.append({
+                "id": annotation.pk,
+                "annotator": {"id": annotation.annotator_id, "username": annotation.annotator.username},
+                "colour": ANNOTATOR_COLOURS[index % len(ANNOTATOR_COLOURS)],
+                "status": annotation.status,
+                "version": annotation.version,
+                "submitted_at": annotation.submitted_at,
+                "active_seconds": annotation.active_seconds,
+                "boxes": boxes.get(annotation.pk, []),
+                "score": report["score"] if report else None,
+                "flags": report["flags"] if report else [],
+                "metrics": report["metrics"] if report else {},
+            })
+        image = task.image
+        items.append({
+            "task": {"id": task.pk, "status": task.status, "is_gold": task.is_gold, "priority": task.priority},
+            "image": {"id": image.pk, "width": image.width, "height": image.height,
+                      "name": image.original_name,
+                      "display_url": f"/api/v1/images/{image.pk}/display/"},
+            "score": score,
+            "flags": codes,
+            "gold_boxes": task.gold_boxes if task.is_gold else None,
+            "annotations": entries,
+        })
+    return items

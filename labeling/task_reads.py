@@ -1,0 +1,76 @@
+"""Reads for the task API: per-viewer context in a fixed number of queries."""
+
+from datetime import datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from energy.services import task_energy_tags
+from labeling.access import project_role
+from labeling.models import Annotation, Lease, Project, Task
+
+LIST_ROLES = (Role.SUPERVISOR, Role.CLIENT)
+
+
+def task_view_context(
+    *,
+    viewer: User,
+    task_ids: list[int],
+    leases: list[Lease] | None = None,
+    annotations: dict[int, tuple[int, str]] | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """The serializer context for these tasks: 3 queries whatever their number.
+
+    Pass ``leases`` (the viewer's live leases of these tasks) and
+    ``annotations`` (task id -> (version, status) of the viewer's) when they
+    are already known, as after "next", to save those queries.
+    """
+    now = now or timezone.now()
+    if leases is None:
+        leases = list(
+            Lease.objects.filter(task_id__in=task_ids, annotator=viewer, released_at__isnull=True, expires_at__gt=now)
+        )
+    if annotations is None:
+        annotations = {
+            task_id: (version, status)
+            for task_id, version, status in Annotation.objects.filter(
+                task_id__in=task_ids, annotator=viewer
+            ).values_list("task_id", "version", "status")
+        }
+    return {"leases": {lease.task_id: lease for lease in leases}, "annotations": annotations, "energy": task_energy_tags(list(task_ids))}
+
+
+def project_tasks_for(*, viewer: User, project: Project, status: str | None = None) -> QuerySet[Task]:
+    """Tasks of the project the viewer may list, oldest first.
+
+    Supervisors, clients and admins list them all; annotators only those they
+    took (a lease always creates their annotation row, so one indexed join
+    finds them, without DISTINCT).
+    """
+    tasks = Task.objects.filter(project=project)
+    if not viewer.is_staff and project_role(viewer, project.pk) not in LIST_ROLES:
+        tasks = tasks.filter(annotations__annotator=viewer)
+    if status:
+        tasks = tasks.filter(status=status)
+    return tasks.order_by("id")
+
+
+def annotator_progress(*, project: Project, annotator: User, now: datetime | None = None) -> dict:
+    """How many of the project's tasks the annotator submitted today and ever.
+
+    "Today" is the calendar day in the site's time zone (TIME_ZONE).
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    submitted = Annotation.objects.filter(
+        annotator=annotator, task__project=project, submitted_at__isnull=False
+    ).exclude(status=Annotation.Status.SKIPPED)
+    return {
+        "today": submitted.filter(submitted_at__gte=start).count(),
+        "total": submitted.count(),
+        "date": today,
+    }
