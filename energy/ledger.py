@@ -1,0 +1,93 @@
+"""Writing the energy ledger: one row per consumption interval."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+
+from config.errors import DomainError
+from energy.models import LedgerEntry, Site
+from energy.models.sites import DEFAULT_SITE
+from energy.server import cpu_kwh
+from energy.workstation import workstation_kwh
+
+log = logging.getLogger("energy.ledger")
+
+
+def site_for_project(project_id: int | None) -> Site:
+    """The project's site; an unknown slug gets a site with no supply data (shares stay unknown)."""
+    slug = DEFAULT_SITE
+    if project_id is not None:
+        Project = apps.get_model("labeling", "Project")
+        slug = Project.objects.filter(pk=project_id).values_list("energy_site", flat=True).first() or DEFAULT_SITE
+    if slug == DEFAULT_SITE:
+        from energy.supply import site_get
+
+        return site_get(slug)
+    site, created = Site.objects.get_or_create(slug=slug, defaults={"name": slug, "static_profile": ""})
+    if created:
+        log.warning("energy site %r did not exist; created without supply data (clean share unknown)", slug)
+    return site
+
+
+def ledger_record(
+    *,
+    consumer: str,
+    project_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    task_id: int | None = None,
+    user_id: int | None = None,
+    job_kind: str = "",
+    job_id: str = "",
+    active_seconds: float | None = None,
+    cpu_seconds: float | None = None,
+    site: str | None = None,
+    basis: str = "estimated",
+    it_kwh: float | None = None,
+) -> LedgerEntry:
+    if consumer not in LedgerEntry.Consumer.values:
+        raise DomainError(f"consumer must be workstation or server, not {consumer!r}", code="invalid_consumer")
+    if ended_at < started_at:
+        raise DomainError("ended_at is before started_at", code="invalid_interval")
+    if basis not in LedgerEntry.Basis.values:
+        raise DomainError(f"basis must be measured or estimated, not {basis!r}", code="invalid_basis")
+    if site is None:
+        the_site = site_for_project(project_id)
+    else:
+        from energy.supply import site_get
+
+        the_site = site_get(site)
+    details: dict = {}
+    if consumer == LedgerEntry.Consumer.WORKSTATION:
+        if active_seconds is None and it_kwh is None:
+            raise DomainError("a workstation entry needs active_seconds", code="invalid_usage")
+        watts = None
+        if user_id is not None:
+            watts = get_user_model().objects.filter(pk=user_id).values_list("device_watts", flat=True).first()
+        watts = the_site.default_workstation_watts if watts is None else watts
+        if it_kwh is None:
+            if active_seconds < 0:
+                raise DomainError("active_seconds is negative", code="invalid_usage")
+            it_kwh = workstation_kwh(active_seconds=active_seconds, watts=watts)
+        details = {"active_seconds": active_seconds, "watts": watts}
+        pue, method = 1.0, "active_time_x_watts"
+    else:
+        if cpu_seconds is None and it_kwh is None:
+            raise DomainError("a server entry needs cpu_seconds", code="invalid_usage")
+        if it_kwh is None:
+            if cpu_seconds < 0:
+                raise DomainError("cpu_seconds is negative", code="invalid_usage")
+            it_kwh = cpu_kwh(cpu_seconds=cpu_seconds, watts_per_core=the_site.watts_per_core)
+        details = {"cpu_seconds": cpu_seconds, "watts_per_core": the_site.watts_per_core}
+        pue, method = the_site.default_pue, "cpu_time_x_w_per_core"
+    if basis == "measured":
+        method = "meter"
+    return LedgerEntry.objects.create(
+        consumer=consumer, site=the_site, project_id=project_id, task_id=task_id, user_id=user_id,
+        job_kind=job_kind[:64], job_id=str(job_id)[:128], start=started_at, end=ended_at,
+        it_kwh=it_kwh, pue_applied=pue, kwh=it_kwh * pue, basis=basis, method=method, details=details,
+    )

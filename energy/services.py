@@ -1,0 +1,124 @@
+"""What other apps ask of the energy app. They never import energy.models.
+
+The signatures of task_energy_tags, energy_record_usage and
+schedule_deferrable are the seam other apps call; parameters are only added,
+with defaults.
+"""
+
+from datetime import datetime
+from typing import Any, TypedDict
+
+from energy import deferral, ledger, report, tags
+
+
+class EnergyTag(TypedDict):
+    kwh: float | None
+    clean_share: float | None
+    co2e_g: float | None
+    basis: str
+
+
+UNKNOWN: EnergyTag = {"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}
+
+
+def task_energy_tags(task_ids: list[int]) -> dict[int, EnergyTag]:
+    """Return the energy tag of each task, recomputed from the ledger (a few queries).
+
+    Tasks with no ledger entries yet show ``basis: "unknown"`` with nulls; a
+    task whose time has no supply data has ``clean_share``/``co2e_g`` None: a
+    share is never invented. ``basis`` is measured, estimated or mixed.
+    """
+    summaries = tags.task_summaries(task_ids)
+    return {int(t): tags.tag_of(summaries.get(int(t))) for t in task_ids}
+
+
+def task_energy_details(task_ids: list[int]) -> dict[int, dict]:
+    """The tag plus clean_kwh, coverage, supply sources and components (energy.md §4.9)."""
+    summaries = tags.task_summaries(task_ids)
+    return {int(t): tags.detail_of(summaries.get(int(t))) for t in task_ids}
+
+
+def energy_record_usage(
+    *,
+    consumer: str,
+    project_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    task_id: int | None = None,
+    user_id: int | None = None,
+    job_kind: str = "",
+    job_id: str = "",
+    active_seconds: float | None = None,
+    cpu_seconds: float | None = None,
+    site: str | None = None,
+    basis: str = "estimated",
+    it_kwh: float | None = None,
+) -> None:
+    """Record one consumption interval in the energy ledger.
+
+    ``consumer`` is ``"workstation"`` (an annotator's active labeling time,
+    ``active_seconds`` × the user's device watts or the site default; no PUE)
+    or ``"server"`` (a job's ``cpu_seconds`` × watts per core, × the site PUE).
+    ``site`` defaults to the project's ``energy_site``. A metered figure may be
+    given as ``it_kwh`` with ``basis="measured"``.
+    """
+    ledger.ledger_record(
+        consumer=consumer, project_id=project_id, started_at=started_at, ended_at=ended_at,
+        task_id=task_id, user_id=user_id, job_kind=job_kind, job_id=job_id,
+        active_seconds=active_seconds, cpu_seconds=cpu_seconds, site=site, basis=basis, it_kwh=it_kwh,
+    )
+
+
+def schedule_deferrable(
+    *,
+    kind: str,
+    task_name: str,
+    kwargs: dict[str, Any],
+    expected_seconds: float,
+    deadline: datetime | None = None,
+    project_id: int | None = None,
+    site: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Run a deferrable Celery job now or hold it for a cleaner window.
+
+    With a deadline, the site's forecast decides (energy.md §4.8): run now
+    when the current window is clean enough, deferring gains little, or there
+    is no forecast; otherwise the job waits in the DeferredJob table until beat
+    releases it. Without a deadline it runs now. Running now happens after the
+    current transaction commits. Returns the decision, which is also recorded.
+    """
+    return deferral.schedule(
+        kind=kind, task_name=task_name, kwargs=kwargs, expected_seconds=expected_seconds,
+        deadline=deadline, project_id=project_id, site=site, now=now,
+    )
+
+
+def project_green_summary(project_id: int, task_ids: list[int] | None = None) -> dict:
+    """The COCO ``info["green_computing"]`` block (energy.md §4.10) for these tasks."""
+    return report.project_green_summary(project_id, task_ids)
+
+
+def project_energy_report(*, project_id: int, site: str, people: bool = True) -> dict:
+    """The green report of a project; ``people=False`` omits per-annotator figures."""
+    return report.project_energy_report(project_id=project_id, site_slug=site, people=people)
+
+
+def site_clean_forecast(*, site: str, start: datetime, hours: int = 24) -> list[dict]:
+    """The site's clean share per interval over the next ``hours`` (stored data, else its profile)."""
+    from datetime import timedelta
+
+    from energy.supply import forecast_for, site_get
+
+    the_site = site_get(site)
+    points = forecast_for(site=the_site, start=start, end=start + timedelta(hours=hours)).points
+    return [{"start": p.start, "end": p.end, "share": p.share} for p in points]
+
+
+def energy_badge(tag: dict) -> str:
+    """The one-line badge of a tag: ``0.030 kWh · 92.0 % clean · 2.4 gCO₂e · estimated``."""
+    if tag.get("kwh") is None:
+        return "energy not recorded yet"
+    share = "clean share unknown" if tag.get("clean_share") is None else f"{tag['clean_share'] * 100:.1f} % clean"
+    co2 = "gCO₂e unknown" if tag.get("co2e_g") is None else f"{tag['co2e_g']:.1f} gCO₂e"
+    return f"{tag['kwh']:.3f} kWh · {share} · {co2} · {tag['basis']}"

@@ -1,0 +1,138 @@
+"""Task tags and project sums, recomputed from the ledger against the supply data.
+
+A few queries whatever the number of tasks: the ledger rows, their sites, and
+one supply query per site covering the rows' time span.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from django.db.models import QuerySet
+
+from energy.attribution import Attribution, Consumption, attribute, combine
+from energy.factors import clean_sources, emission_factors
+from energy.models import LedgerEntry, Site
+from energy.supply import supply_series
+
+
+ROW_FIELDS = ("id", "consumer", "site_id", "project_id", "task_id", "user_id", "job_kind", "start", "end",
+              "it_kwh", "pue_applied", "basis", "method")
+
+
+@dataclass(slots=True)
+class Row:
+    """The ledger fields attribution needs; plain tuples are much cheaper than model instances."""
+
+    id: int
+    consumer: str
+    site_id: int
+    project_id: int
+    task_id: int | None
+    user_id: int | None
+    job_kind: str
+    start: datetime
+    end: datetime
+    it_kwh: float
+    pue_applied: float
+    basis: str
+    method: str
+
+
+@dataclass
+class Attributed:
+    entry: Row
+    result: Attribution
+
+
+@dataclass
+class Summary:
+    total: Attribution = field(default_factory=Attribution)
+    qualities: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)
+    components: list[dict] = field(default_factory=list)
+
+
+def attribute_entries(entries: QuerySet) -> list[Attributed]:
+    """Attribute ledger rows to the supply of their sites, one supply query per site."""
+    entries = [Row(*values) for values in entries.order_by("start", "id").values_list(*ROW_FIELDS)]
+    by_site: dict[int, list[Row]] = defaultdict(list)
+    for e in entries:
+        by_site[e.site_id].append(e)
+    sites = Site.objects.in_bulk(list(by_site))
+    clean, factors = clean_sources(), emission_factors()
+    out, cache = [], {}
+    for site_id, rows in by_site.items():
+        start = min(r.start for r in rows)
+        end = max(r.end for r in rows)
+
+        series = supply_series(site=sites[site_id], start=start, end=end + timedelta(microseconds=1))
+        for r in rows:
+            c = Consumption(r.start, r.end, r.it_kwh, apply_pue=r.consumer == "server", pue=r.pue_applied)
+            out.append(Attributed(r, attribute(c, series, clean=clean, factors=factors, co2_cache=cache)))
+    return out
+
+
+def basis_of(qualities: set[str]) -> str:
+    """measured when every entry and supply slice is measured; estimated when none; else mixed."""
+    if not qualities:
+        return "unknown"
+    if qualities == {"measured"}:
+        return "measured"
+    return "mixed" if "measured" in qualities else "estimated"
+
+
+def summarise(items: Iterable[Attributed]) -> Summary:
+    s = Summary()
+    parts = []
+    for a in items:
+        parts.append(a.result)
+        s.qualities.add(a.entry.basis)
+        s.qualities.update(sl.quality for sl in a.result.slices)
+        s.sources.update(sl.source for sl in a.result.slices)
+        s.components.append({
+            "consumer": a.entry.consumer, "job_kind": a.entry.job_kind, "kwh": a.result.kwh,
+            "clean_share": a.result.clean_share, "method": a.entry.method,
+            "pue": a.entry.pue_applied, "quality": a.entry.basis,
+        })
+    s.total = combine(parts)
+    return s
+
+
+def tag_of(summary: Summary | None) -> dict:
+    if summary is None or not summary.components:
+        return {"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}
+    t = summary.total
+    known = not t.uncovered_kwh
+    return {
+        "kwh": float(t.kwh),
+        "clean_share": float(t.clean_share) if t.clean_share is not None else None,
+        "co2e_g": float(t.co2e_g) if known else None,
+        "basis": basis_of(summary.qualities),
+    }
+
+
+def detail_of(summary: Summary | None) -> dict:
+    tag = tag_of(summary)
+    if summary is None or not summary.components:
+        return {**tag, "clean_kwh": None, "coverage": None, "supply_sources": [], "components": []}
+    t = summary.total
+    return {
+        **tag,
+        "clean_kwh": float(t.clean_kwh) if not t.uncovered_kwh else None,
+        "coverage": float(t.covered_kwh / t.kwh) if t.kwh else 1.0,
+        "supply_sources": sorted(summary.sources),
+        "components": summary.components,
+    }
+
+
+def task_summaries(task_ids: list[int]) -> dict[int, Summary]:
+    ids = [int(t) for t in task_ids]
+    attributed = attribute_entries(LedgerEntry.objects.filter(task_id__in=ids))
+    grouped: dict[int, list[Attributed]] = defaultdict(list)
+    for a in attributed:
+        grouped[a.entry.task_id].append(a)
+    return {task_id: summarise(items) for task_id, items in grouped.items()}
