@@ -1,0 +1,51 @@
+"""The green report page: the same data as GET /api/v1/projects/{id}/energy/, drawn."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from annotate import energy_charts as charts
+from annotate.pages.guard import page_access
+from energy.services import site_clean_forecast
+from energy.visibility import report_for
+
+
+def _pct(share: float | None) -> str:
+    return "unknown" if share is None else f"{share * 100:.1f} %"
+
+
+def _local(iso: str, tz: ZoneInfo) -> str:
+    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+@login_required
+def project_energy_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    report = page_access(report_for, request.user, project_id)
+    tz = ZoneInfo(report["site"]["timezone"])
+    series = report["series"]["hourly"] if len(report["series"]["daily"]) <= 3 else report["series"]["daily"]
+    forecast = site_clean_forecast(site=report["site"]["slug"], start=timezone.now(), hours=24)
+    marks = [
+        (datetime.fromisoformat(j["planned_start"]), f'{j["kind"]} planned {j["planned_start"]}')
+        for j in report["deferrals"]["jobs"] if j["state"] == "waiting"
+    ]
+    for job in report["deferrals"]["jobs"]:
+        job["now_pct"], job["planned_pct"] = _pct(job["share_now"]), _pct(job["share_planned"])
+        job["planned_local"] = _local(job["planned_start"], tz)
+        job["deadline_local"] = _local(job["deadline"], tz) if job["deadline"] else "–"
+    context = {
+        "share_pct": _pct(report["totals"]["clean_share"]),
+        "report": report,
+        "project_id": report["project_id"],
+        "series_label": "hour" if series is report["series"]["hourly"] else "day",
+        "chart_time": charts.stacked_energy(series, label="Energy and clean share over time"),
+        "chart_kind": charts.share_bars(sorted(report["by_kind"].items()), label="Clean share per kind of work"),
+        "chart_people": charts.share_bars(
+            [(r["username"], r) for r in report.get("by_annotator", [])], label="Clean share per annotator"
+        ) if "by_annotator" in report else None,
+        "chart_forecast": charts.forecast_line(forecast, marks, label="Clean share forecast, next 24 hours", tz=tz),
+    }
+    return render(request, "annotate/energy_report.html", context)

@@ -1,0 +1,117 @@
+// Dataset page: request an export through the API and follow its progress live.
+(function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("datasets-config").textContent);
+  const rows = document.getElementById("export-rows");
+  const form = document.getElementById("export-form");
+  const errorBox = document.getElementById("export-error");
+  const ACTIVE = new Set(["pending", "running"]);
+  let timer = null;
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function size(bytes) {
+    if (!bytes) return "";
+    const units = ["bytes", "KB", "MB", "GB"];
+    let value = bytes, unit = 0;
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+    return (unit ? value.toFixed(1) : value) + "\u00a0" + units[unit];
+  }
+
+  function cell(text, className) {
+    const td = document.createElement("td");
+    if (className) td.className = className;
+    if (text !== undefined) td.textContent = text;
+    return td;
+  }
+
+  function renderRow(e) {
+    const tr = document.createElement("tr");
+    tr.dataset.exportId = e.id;
+    tr.dataset.state = e.state;
+    tr.appendChild(cell("v" + e.version));
+    tr.appendChild(cell(e.status + (e.include_images ? " + images" : "") +
+      (e.zero_based_categories ? " \u00b7 0-based" : "")));
+    tr.appendChild(cell(e.state, "state"));
+    const progressCell = cell();
+    const bar = document.createElement("progress");
+    bar.max = 100; bar.value = e.progress;
+    const pct = document.createElement("span");
+    pct.className = "pct"; pct.textContent = " " + e.progress + "%";
+    progressCell.append(bar, pct);
+    tr.appendChild(progressCell);
+    const done = e.state === "done" || e.state === "expired";
+    tr.appendChild(cell(done ? e.image_count + " / " + e.annotation_count : ""));
+    tr.appendChild(cell(size(e.byte_size)));
+    const shaCell = cell();
+    const code = document.createElement("code");
+    code.title = e.sha256; code.textContent = (e.sha256 || "").slice(0, 12);
+    shaCell.appendChild(code);
+    tr.appendChild(shaCell);
+    const action = cell();
+    if (e.state === "done") {
+      const a = document.createElement("a");
+      a.href = e.download_url; a.download = e.filename; a.textContent = "Download " + e.filename;
+      action.appendChild(a);
+    } else if (e.state === "failed") {
+      action.className = "error"; action.textContent = e.error.slice(0, 80);
+    } else if (e.state === "expired") {
+      action.className = "muted"; action.textContent = "file removed";
+    }
+    tr.appendChild(action);
+    return tr;
+  }
+
+  function render(list) {
+    rows.replaceChildren(...list.map(renderRow));
+    if (!list.length) {
+      const tr = document.createElement("tr");
+      tr.className = "none";
+      const td = cell("No versions yet.", "muted"); td.colSpan = 8;
+      tr.appendChild(td); rows.appendChild(tr);
+    }
+    schedule(list.some((e) => ACTIVE.has(e.state)));
+  }
+
+  async function refresh() {
+    timer = null;
+    const response = await fetch("/api/v1/projects/" + config.projectId + "/exports/",
+      { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.ok) render(await response.json());
+  }
+
+  function schedule(active) {
+    if (active && timer === null) timer = window.setTimeout(refresh, 1000);
+  }
+
+  if (form) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      errorBox.textContent = "";
+      const data = new FormData(form);
+      const body = {
+        format: "coco",
+        status: data.get("status"),
+        include_images: data.has("include_images"),
+        zero_based_categories: data.has("zero_based_categories"),
+        deferrable: data.has("deferrable"),
+      };
+      const response = await fetch("/api/v1/projects/" + config.projectId + "/exports/", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({ detail: response.statusText }));
+        errorBox.textContent = problem.detail;
+        return;
+      }
+      await refresh();
+    });
+  }
+
+  schedule(Array.from(rows.querySelectorAll("tr[data-state]")).some((tr) => ACTIVE.has(tr.dataset.state)));
+}());

@@ -1,0 +1,230 @@
+// Upload page: drop files, folders or zips; they go to the images API in small
+// batches, each file with its own progress bar fed by XHR upload events.
+
+const root = document.querySelector("[data-upload]");
+const url = root.dataset.url;
+const csrf = root.dataset.csrf;
+const batchFiles = Number(root.dataset.batchFiles) || 4;
+const batchBytes = Number(root.dataset.batchBytes) || 48 * 1024 * 1024;
+const maxFileBytes = Number(root.dataset.maxFileBytes);
+const maxRequestBytes = Number(root.dataset.maxRequestBytes);
+const parallel = Number(root.dataset.parallel) || 2;
+
+const dropzone = root.querySelector(".dropzone");
+const rowsBody = root.querySelector("[data-testid=upload-rows]");
+const overall = root.querySelector("[data-testid=upload-overall]");
+const overallBar = overall.querySelector("progress");
+const counts = { done: 0, total: 0, created: 0, duplicate: 0, error: 0 };
+const queue = [];
+const entries = [];
+let active = 0;
+
+function human(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+function render() {
+  for (const [key, value] of Object.entries(counts)) {
+    const el = overall.querySelector(`[data-count=${key}]`);
+    if (el) el.textContent = String(value);
+  }
+  const total = entries.reduce((sum, e) => sum + e.file.size, 0) || 1;
+  const sent = entries.reduce((sum, e) => sum + e.sent, 0);
+  overallBar.value = sent / total;
+}
+
+function addFile(file, label) {
+  const row = document.createElement("tr");
+  row.setAttribute("data-testid", "upload-row");
+  row.dataset.status = "queued";
+  const name = document.createElement("td");
+  name.textContent = label || file.name;
+  const size = document.createElement("td");
+  size.textContent = human(file.size);
+  const barCell = document.createElement("td");
+  const bar = document.createElement("progress");
+  bar.max = 1;
+  bar.value = 0;
+  barCell.append(bar);
+  const result = document.createElement("td");
+  result.className = "result";
+  result.textContent = "waiting";
+  row.append(name, size, barCell, result);
+  rowsBody.append(row);
+  const entry = { file, row, bar, result, sent: 0, results: [] };
+  entries.push(entry);
+  counts.total += 1;
+  overall.hidden = false;
+  root.querySelector("table.files").hidden = false;
+  if (file.size > maxFileBytes || file.size > maxRequestBytes) {
+    finish(entry, [{ status: "error", code: "file_too_large", detail: `Larger than the limit of ${human(Math.min(maxFileBytes, maxRequestBytes))}.` }]);
+  } else {
+    queue.push(entry);
+  }
+}
+
+function finish(entry, results) {
+  entry.results = results;
+  entry.sent = entry.file.size;
+  entry.bar.value = 1;
+  const statuses = results.map((r) => r.status);
+  const status = statuses.includes("error") ? "error" : statuses.includes("created") ? "created" : "duplicate";
+  entry.row.dataset.status = status;
+  entry.result.textContent = "";
+  for (const r of results) {
+    const line = document.createElement("div");
+    const inner = r.name && r.name !== entry.file.name ? `${r.name.slice(entry.file.name.length + 1)}: ` : "";
+    if (r.status === "created" && r.task_id) {
+      const link = document.createElement("a");
+      link.href = `/annotate/tasks/${r.task_id}/`;
+      link.textContent = `task ${r.task_id}`;
+      line.append(`${inner}created · `, link);
+    } else if (r.status === "duplicate") {
+      line.textContent = `${inner}already in the project (task ${r.task_id ?? "?"})`;
+    } else {
+      line.textContent = `${inner}${r.detail || "refused"}`;
+      if (r.code) line.title = r.code;
+    }
+    entry.result.append(line);
+    counts[r.status] = (counts[r.status] || 0) + 1;
+  }
+  counts.done += 1;
+  render();
+}
+
+function nextBatch() {
+  const batch = [];
+  let bytes = 0;
+  while (queue.length && batch.length < batchFiles) {
+    const size = queue[0].file.size;
+    if (batch.length && bytes + size > batchBytes) break;
+    bytes += size;
+    batch.push(queue.shift());
+  }
+  return batch;
+}
+
+// Results come back in input order; a zip gives one result per member, named "zip/member".
+function assign(batch, results) {
+  let i = 0;
+  for (const entry of batch) {
+    const mine = [];
+    while (i < results.length) {
+      const name = results[i].name || "";
+      const belongs = name === entry.file.name || name.startsWith(`${entry.file.name}/`);
+      if (!belongs && mine.length) break;
+      mine.push(results[i]);
+      i += 1;
+      if (name === entry.file.name) break;
+    }
+    finish(entry, mine.length ? mine : [{ status: "error", detail: "No result from the server." }]);
+  }
+}
+
+function send(batch) {
+  active += 1;
+  const form = new FormData();
+  for (const entry of batch) {
+    form.append("files", entry.file, entry.file.name);
+    entry.row.dataset.status = "sending";
+    entry.result.textContent = "sending";
+  }
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", url);
+  xhr.setRequestHeader("X-CSRFToken", csrf);
+  xhr.setRequestHeader("Accept", "application/json");
+  xhr.upload.addEventListener("progress", (event) => {
+    // The request body is the files in order: spread the bytes sent over them.
+    let left = event.loaded;
+    for (const entry of batch) {
+      const share = Math.max(0, Math.min(entry.file.size, left));
+      left -= entry.file.size;
+      entry.sent = share;
+      entry.bar.value = entry.file.size ? share / entry.file.size : 1;
+      if (share >= entry.file.size) entry.result.textContent = "checking";
+    }
+    render();
+  });
+  xhr.addEventListener("load", () => {
+    let body = null;
+    try {
+      body = JSON.parse(xhr.responseText);
+    } catch (err) {
+      body = null;
+    }
+    if ((xhr.status === 200 || xhr.status === 207) && Array.isArray(body)) {
+      assign(batch, body);
+    } else {
+      const detail = (body && body.detail) || `The server answered ${xhr.status}.`;
+      for (const entry of batch) finish(entry, [{ status: "error", code: body && body.code, detail }]);
+    }
+    done();
+  });
+  xhr.addEventListener("error", () => {
+    for (const entry of batch) finish(entry, [{ status: "error", code: "network", detail: "The upload failed (network)." }]);
+    done();
+  });
+  xhr.send(form);
+}
+
+function done() {
+  active -= 1;
+  pump();
+}
+
+function pump() {
+  while (active < parallel && queue.length) send(nextBatch());
+}
+
+function addFiles(list) {
+  for (const file of list) addFile(file, file.webkitRelativePath || file.name);
+  pump();
+}
+
+// Dropped folders arrive as entries: walk them to their files.
+async function filesOfEntry(entry, prefix = "") {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    return [[file, prefix + file.name]];
+  }
+  if (!entry.isDirectory) return [];
+  const reader = entry.createReader();
+  const children = [];
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) break;
+    children.push(...batch);
+  }
+  const nested = await Promise.all(
+    children.filter((c) => !c.name.startsWith(".")).map((c) => filesOfEntry(c, `${prefix}${entry.name}/`)),
+  );
+  return nested.flat();
+}
+
+dropzone.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  dropzone.classList.add("over");
+});
+dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
+dropzone.addEventListener("drop", async (event) => {
+  event.preventDefault();
+  dropzone.classList.remove("over");
+  const items = [...(event.dataTransfer.items || [])];
+  const dropped = items.map((item) => (item.webkitGetAsEntry ? item.webkitGetAsEntry() : null));
+  if (dropped.length && dropped.every(Boolean)) {
+    const found = (await Promise.all(dropped.map((entry) => filesOfEntry(entry)))).flat();
+    for (const [file, label] of found) addFile(file, label);
+    pump();
+  } else {
+    addFiles(event.dataTransfer.files);
+  }
+});
+for (const input of root.querySelectorAll("input[type=file]")) {
+  input.addEventListener("change", () => {
+    addFiles(input.files);
+    input.value = "";
+  });
+}

@@ -1,0 +1,241 @@
+// The review queue: worst first, everyone's boxes over the image, accept / reject / fix.
+const config = JSON.parse(document.getElementById("review-config").textContent);
+const labels = JSON.parse(document.getElementById("label-data").textContent);
+const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+const queueEl = document.getElementById("queue");
+const statusEl = document.getElementById("status");
+const filters = document.getElementById("filters");
+const SVG = "http://www.w3.org/2000/svg";
+const annotatorNames = new Map();
+
+function el(tag, attrs = {}, ...children) {
+  const node = tag.startsWith("svg:") ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+async function api(url, options = {}) {
+  const response = await fetch(url, {
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    ...options,
+  });
+  const body = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error(body && body.detail ? body.detail : `HTTP ${response.status}`);
+  return body;
+}
+
+function say(text, isError = false) {
+  statusEl.textContent = text;
+  statusEl.className = isError ? "error" : "muted";
+}
+
+async function load() {
+  const params = new URLSearchParams(new FormData(filters));
+  for (const [k, v] of [...params]) if (!v) params.delete(k);
+  params.set("limit", "50");
+  const data = await api(`/api/v1/projects/${config.project}/review-queue/?${params}`);
+  document.getElementById("queue-count").textContent =
+    `${data.count} task${data.count === 1 ? "" : "s"} waiting, worst first`;
+  queueEl.replaceChildren(...data.results.map(renderItem));
+  const select = filters.elements.annotator;
+  for (const item of data.results) for (const a of item.annotations) annotatorNames.set(a.annotator.id, a.annotator.username);
+  const chosen = select.value;
+  select.replaceChildren(el("option", { value: "", text: "anyone" }),
+    ...[...annotatorNames].map(([id, name]) => el("option", { value: id, text: name })));
+  select.value = chosen;
+}
+
+function pct(score) {
+  return score === null || score === undefined ? "not scored" : `${Math.round(score * 100)}%`;
+}
+
+function drawBoxes(group, boxes, colour, extraClass = "") {
+  for (const b of boxes) {
+    group.append(el("svg:rect", { class: `box ${extraClass}`, x: b.x, y: b.y, width: b.width, height: b.height, stroke: colour }));
+    group.append(el("svg:text", { class: "boxlabel", x: b.x + 3, y: Math.max(14, b.y - 4), text: b.label }));
+  }
+}
+
+function renderItem(item) {
+  const { width, height } = item.image;
+  const svg = el("svg:svg", { class: "stage", viewBox: `0 0 ${width} ${height}`, "data-testid": "review-stage" });
+  svg.append(el("svg:image", { href: item.image.display_url, x: 0, y: 0, width, height, preserveAspectRatio: "none" }));
+  const layers = new Map();
+  if (item.gold_boxes) {
+    const g = el("svg:g", { "data-layer": "gold" });
+    for (const b of item.gold_boxes) g.append(el("svg:rect", { class: "gold", x: b.x, y: b.y, width: b.width, height: b.height }));
+    svg.append(g);
+  }
+  for (const a of item.annotations) {
+    const g = el("svg:g", { "data-annotation": a.id });
+    drawBoxes(g, a.boxes, a.colour);
+    layers.set(a.id, g);
+    svg.append(g);
+  }
+  const editLayer = el("svg:g", { "data-layer": "edit" });
+  svg.append(editLayer);
+
+  const submitted = item.annotations.filter((a) => a.status === "submitted");
+  const worst = [...submitted].sort((x, y) => (x.score ?? 0) - (y.score ?? 0))[0];
+  const who = el("ul", { class: "who" });
+  for (const a of item.annotations) {
+    const show = el("input", { type: "checkbox", checked: "", "aria-label": `show ${a.annotator.username}`,
+      onchange: (e) => { layers.get(a.id).style.display = e.target.checked ? "" : "none"; } });
+    show.style.width = "auto";
+    const li = el("li", { "data-testid": "review-annotation", "data-annotation": a.id },
+      show, el("span", { class: "swatch", style: `background:${a.colour}` }),
+      el("strong", { text: a.annotator.username }),
+      el("span", { class: "muted", text: ` · ${a.boxes.length} boxes · ${a.status} · score ` }),
+      el("span", { class: "score", text: pct(a.score) }));
+    for (const f of a.flags) li.append(el("div", { class: `flag ${f.severity}`, "data-flag": f.code,
+      text: `${f.severity === "red" ? "Red flag" : "Warning"}: ${f.message}` }));
+    if (!a.flags.length && a.score !== null) li.append(el("div", { class: "flag muted", text: "no flags" }));
+    who.append(li);
+  }
+  if (item.gold_boxes) who.append(el("li", { class: "muted", text: "White dashes: the gold answer." }));
+
+  const target = el("select", { "data-testid": "decision-annotation", "aria-label": "annotation to decide on" });
+  target.style.width = "auto";
+  for (const a of submitted) target.append(el("option", { value: a.id, text: `${a.annotator.username} (${pct(a.score)})` }));
+  if (worst) target.value = worst.id;
+  const comment = el("textarea", { placeholder: "Comment for the annotator (required to reject)", "data-testid": "reject-comment" });
+  const card = el("article", { class: "card item", "data-testid": "review-item", "data-task": item.task.id });
+
+  async function decide(payload) {
+    try {
+      await api(`/api/v1/tasks/${item.task.id}/review/`, { method: "POST", body: JSON.stringify(payload) });
+      card.remove();
+      say(`Task ${item.task.id}: ${payload.decision} recorded.`);
+    } catch (err) {
+      say(`Task ${item.task.id}: ${err.message}`, true);
+    }
+  }
+  const accept = el("button", { type: "button", "data-testid": "decision-accept", text: "Accept",
+    onclick: () => decide({ decision: "accept", comment: comment.value }) });
+  const reject = el("button", { type: "button", class: "reject", "data-testid": "decision-reject", text: "Reject",
+    onclick: () => {
+      if (!comment.value.trim()) { say("Say what to fix: a rejection needs a comment.", true); comment.focus(); return; }
+      decide({ decision: "reject", comment: comment.value, annotation: Number(target.value) });
+    } });
+  const editor = el("div", { class: "editor" });
+  const fix = el("button", { type: "button", class: "fix", "data-testid": "decision-fix", text: "Fix boxes…",
+    onclick: () => {
+      const chosen = item.annotations.find((a) => a.id === Number(target.value));
+      startFix({ svg, editLayer, layers, editor, boxes: chosen ? chosen.boxes : [], width, height,
+        onSave: (boxes) => decide({ decision: "fix", boxes, annotation: Number(target.value), comment: comment.value }) });
+    } });
+  card.append(el("div", {}, svg),
+    el("div", {}, el("h2", { text: `Task ${item.task.id}${item.task.is_gold ? " · gold" : ""} · ${item.image.name || ""}` }),
+      el("p", { class: "muted", text: `Worst score ${pct(item.score)}` }), who,
+      el("label", { text: "Decide on " }, target), comment,
+      el("div", { class: "actions" }, accept, reject, fix), editor));
+  return card;
+}
+
+// --- fix: drag a box to move it, its corner to resize it, or edit the numbers ---
+function startFix({ svg, editLayer, layers, editor, boxes, width, height, onSave }) {
+  for (const g of layers.values()) g.style.opacity = "0.35";
+  let edit = boxes.map((b) => ({ ...b }));
+  const clamp = (b) => {
+    b.width = Math.max(1, Math.min(b.width, width));
+    b.height = Math.max(1, Math.min(b.height, height));
+    b.x = Math.min(Math.max(0, b.x), width - b.width);
+    b.y = Math.min(Math.max(0, b.y), height - b.height);
+  };
+  const toSvg = (event) => {
+    const pt = new DOMPoint(event.clientX, event.clientY).matrixTransform(svg.getScreenCTM().inverse());
+    return { x: pt.x, y: pt.y };
+  };
+  const handle = Math.max(width, height) / 60;
+
+  let nodes = [];
+
+  function place(i) {
+    const b = edit[i];
+    const n = nodes[i];
+    for (const [k, v] of Object.entries({ x: b.x, y: b.y, width: b.width, height: b.height })) n.rect.setAttribute(k, v);
+    n.corner.setAttribute("x", b.x + b.width - handle / 2);
+    n.corner.setAttribute("y", b.y + b.height - handle / 2);
+    n.text.setAttribute("x", b.x + 3);
+    n.text.setAttribute("y", Math.max(14, b.y - 4));
+    n.text.textContent = b.label;
+    for (const key of ["x", "y", "width", "height"]) {
+      const input = editor.querySelector(`[data-testid="fix-${key}-${i}"]`);
+      if (input && document.activeElement !== input) input.value = Math.round(b[key] * 100) / 100;
+    }
+  }
+
+  function draw() {
+    editLayer.replaceChildren();
+    table();
+    nodes = edit.map((b, i) => {
+      const rect = el("svg:rect", { class: "box editable", stroke: "#ffe119", "data-testid": "fix-box", "data-index": i });
+      const corner = el("svg:rect", { class: "handle", width: handle, height: handle, "data-testid": "fix-handle", "data-index": i });
+      const text = el("svg:text", { class: "boxlabel" });
+      drag(rect, i, "move");
+      drag(corner, i, "resize");
+      editLayer.append(rect, corner, text);
+      return { rect, corner, text };
+    });
+    edit.forEach((_, i) => place(i));
+  }
+
+  function drag(node, index, mode) {
+    node.addEventListener("pointerdown", (down) => {
+      down.preventDefault();
+      node.setPointerCapture(down.pointerId);
+      const start = toSvg(down);
+      const orig = { ...edit[index] };
+      const move = (ev) => {
+        const p = toSvg(ev);
+        const b = edit[index];
+        if (mode === "move") { b.x = orig.x + p.x - start.x; b.y = orig.y + p.y - start.y; }
+        else { b.width = orig.width + p.x - start.x; b.height = orig.height + p.y - start.y; }
+        clamp(b);
+        place(index);
+      };
+      const up = () => { node.removeEventListener("pointermove", move); node.removeEventListener("pointerup", up); };
+      node.addEventListener("pointermove", move);
+      node.addEventListener("pointerup", up);
+    });
+  }
+
+  function table() {
+    const rows = edit.map((b, i) => {
+      const label = el("select", { "data-field": "label", "aria-label": "label" });
+      for (const l of labels) label.append(el("option", { value: l.name, text: l.name }));
+      label.value = b.label;
+      label.addEventListener("change", () => { b.label = label.value; place(i); });
+      const num = (key) => {
+        const input = el("input", { type: "number", step: "0.5", value: Math.round(b[key] * 100) / 100,
+          "data-testid": `fix-${key}-${i}`, "aria-label": key });
+        input.addEventListener("change", () => { b[key] = Number(input.value); clamp(b); place(i); });
+        return el("td", {}, input);
+      };
+      return el("tr", {}, el("td", {}, label), num("x"), num("y"), num("width"), num("height"),
+        el("td", {}, el("button", { type: "button", class: "quiet", text: "✕", "aria-label": "remove box",
+          onclick: () => { edit.splice(i, 1); draw(); } })));
+    });
+    const add = el("button", { type: "button", class: "quiet", text: "Add box", onclick: () => {
+      edit.push({ label: labels[0].name, x: width / 4, y: height / 4, width: width / 8, height: height / 8 }); draw();
+    } });
+    const save = el("button", { type: "button", "data-testid": "fix-save", text: "Save fix and accept",
+      onclick: () => onSave(edit.map((b) => ({ label: b.label, x: b.x, y: b.y, width: b.width, height: b.height }))) });
+    const cancel = el("button", { type: "button", class: "quiet", text: "Cancel", onclick: () => {
+      editLayer.replaceChildren(); editor.replaceChildren();
+      for (const g of layers.values()) g.style.opacity = "";
+    } });
+    editor.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ...["label", "x", "y", "width", "height", ""]
+      .map((h) => el("th", { text: h })))), el("tbody", {}, ...rows)), el("div", { class: "actions" }, add, save, cancel));
+  }
+  draw();
+}
+
+filters.addEventListener("change", () => load().catch((e) => say(e.message, true)));
+load().catch((e) => say(e.message, true));

@@ -1,0 +1,442 @@
+// The box tool: wires the stage, interactions, history, autosave, heartbeat
+// and shortcuts to the task API. One page serves task after task without a
+// reload, so the switch after Ctrl+Enter costs only the API calls and the
+// image decode.
+
+import { Activity } from "./activity.js";
+import { api, ApiError, OfflineError } from "./api.js";
+import { clearDraft, readDraft } from "./drafts.js";
+import { Editor, uid } from "./editor.js";
+import { buildHelp } from "./help.js";
+import { History } from "./history.js";
+import { attachInteractions } from "./interactions.js";
+import { attachShortcuts } from "./shortcuts.js";
+import { Stage } from "./stage.js";
+import { Saver } from "./autosave.js";
+import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
+
+const HEARTBEAT_MS = 30000;
+const EDITABLE = new Set(["draft", "rejected"]);
+
+class Tool extends Editor {
+  constructor(config, root) {
+    super();
+    this.config = config;
+    this.root = root;
+    this.$ = (sel) => document.querySelector(sel);
+    this.labels = [];
+    this.labelByName = new Map();
+    this.labelName = null;
+    this.boxes = [];
+    this.selectedId = null;
+    this.task = null;
+    this.editable = false;
+    this.spaceDown = false;
+    this.busy = false;
+    this.history = new History();
+    this.notices = new Notices(this.$("[data-notices]"));
+    this.stage = new Stage(this.$('[data-testid="annotation-stage"]'));
+    this.activity = new Activity({ idleMs: config.idleMs || undefined });
+    this.saver = new Saver({
+      userId: config.userId,
+      onState: (state) => renderSaveState(this.$("[data-save-state]"), state),
+      onBlocked: (info) => this.showBlocked(info),
+      onSaved: (saved) => this.savedOk(saved),
+    });
+    // What tests and the switch benchmark read: timings of task switches.
+    this.metrics = { switches: [], taskId: null };
+    window.__plateau = this.metrics;
+  }
+
+  async boot() {
+    attachInteractions(this.stage, this);
+    attachShortcuts(this);
+    buildHelp(this.$("[data-help]"));
+    this.bindToolbar();
+    this.activity.start();
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.saver.saveOnHide();
+    });
+    window.addEventListener("pagehide", () => this.saver.saveOnHide());
+    try {
+      const project = await api.project(this.config.projectId);
+      this.setLabels(project.labels || []);
+      const task = this.config.taskId ? await api.task(this.config.taskId) : await api.next(this.config.projectId);
+      if (!task) this.allDone();
+      else await this.loadTask(task);
+    } catch (err) {
+      this.fatal(err);
+    }
+    this.refreshProgress();
+  }
+
+  // ---- modal bits ----------------------------------------------------------
+
+  modalOpen() {
+    return !this.$("[data-help]").hidden || this.$("[data-skip-dialog]").open;
+  }
+
+  closeModals() {
+    this.$("[data-help]").hidden = true;
+    if (this.$("[data-skip-dialog]").open) this.$("[data-skip-dialog]").close();
+  }
+
+  toggleHelp() {
+    const help = this.$("[data-help]");
+    help.hidden = !help.hidden;
+  }
+
+  bindToolbar() {
+    // A clicked button must not keep the focus: Space (pan) or Enter would press it again.
+    document.addEventListener("click", (e) => {
+      const button = e.target.closest(".toolbar button");
+      if (button) button.blur();
+    });
+    const on = (sel, fn) => this.$(sel).addEventListener("click", fn);
+    on("[data-zoom-in]", () => this.zoomBy(1.25));
+    on("[data-zoom-out]", () => this.zoomBy(0.8));
+    on("[data-fit]", () => this.fit());
+    on("[data-undo]", () => this.undo());
+    on("[data-redo]", () => this.redo());
+    on("[data-save]", () => this.saveNow());
+    on("[data-submit]", () => this.submitAndNext());
+    on("[data-skip]", () => this.openSkip());
+    on("[data-help-open]", () => this.toggleHelp());
+    const dialog = this.$("[data-skip-dialog]");
+    dialog.querySelector("form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const choice = dialog.querySelector("select").value;
+      const more = dialog.querySelector("textarea").value.trim();
+      const reason = [choice, more].filter(Boolean).join(": ");
+      if (!reason) return;
+      dialog.close();
+      this.skipAndNext(reason);
+    });
+    dialog.querySelector("[data-cancel]").addEventListener("click", () => dialog.close());
+  }
+
+  // ---- task lifecycle --------------------------------------------------------
+
+  async loadTask(task, startedAt = null) {
+    this.task = task;
+    this.metrics.taskId = null;
+    this.history.clear();
+    this.selectedId = null;
+    this.boxes = [];
+    this.notices.clearAll();
+    this.root.dataset.taskId = task.id;
+    this.stage.canvas.dataset.taskId = task.id;
+    this.$("[data-task-title]").textContent = `Task ${task.id}`;
+    this.$("[data-done]").hidden = true;
+    this.$("[data-workspace]").hidden = false;
+    renderEnergy(this.$("[data-energy]"), task.energy);
+    // A fresh lease comes with an empty draft (version 0): no need to ask for its boxes.
+    const fresh = task.annotation && task.annotation.version === 0 && task.annotation.status === "draft";
+    const annotationP = fresh
+      ? Promise.resolve({ boxes: [], version: 0, status: "draft", review_comment: "" })
+      : api.annotation(task.id).catch((err) => {
+        if (err instanceof ApiError && err.status === 404) return { boxes: [], version: 0, status: "draft" };
+        throw err;
+      });
+    const imageP = this.stage.setImage(task.image).catch((err) => {
+      this.notices.show("image", { kind: "error", text: `The image could not be loaded (${err.message}).` });
+      return false;
+    });
+    const annotation = await annotationP;
+    this.editable = EDITABLE.has(annotation.status || "draft");
+    this.boxes = (annotation.boxes || []).map((b) => ({ id: uid(), label: b.label, x: b.x, y: b.y, width: b.width, height: b.height, hidden: false }));
+    this.saver.reset(task.id, annotation.version || 0, () => this.payload());
+    this.showReviewComment(annotation);
+    if (!this.editable) {
+      renderSaveState(this.$("[data-save-state]"), "readonly");
+      this.notices.show("readonly", { kind: "info", text: `This task is ${annotation.status}; it can no longer be edited here.` });
+    }
+    this.applyDraft(annotation);
+    this.toolbarState();
+    this.changed();
+    await imageP;
+    if (this.task !== task) return;
+    this.viewChanged();
+    this.metrics.taskId = task.id;
+    if (startedAt != null) {
+      this.metrics.switches.push(performance.now() - startedAt);
+      if (this.phase) {
+        this.metrics.phases = this.metrics.phases || [];
+        this.metrics.phases.push({ ...this.phase, total: performance.now() - startedAt });
+        this.phase = null;
+      }
+    }
+    this.stage.canvas.dataset.drawnTaskId = task.id;
+    this.startHeartbeat();
+  }
+
+  toolbarState() {
+    for (const sel of ["[data-submit]", "[data-skip]", "[data-save]"]) this.$(sel).disabled = !this.editable;
+  }
+
+  showReviewComment(annotation) {
+    if (annotation.status === "rejected" || annotation.review_comment) {
+      this.notices.show("review", {
+        kind: "review",
+        title: "Sent back by the reviewer:",
+        text: annotation.review_comment || "(no comment)",
+      });
+    }
+  }
+
+  // Boxes this browser still holds for the task beat what the server has.
+  applyDraft(annotation) {
+    const draft = readDraft(this.config.userId, this.task.id);
+    if (!draft) return;
+    const server = JSON.stringify(this.payload());
+    if (!this.editable || JSON.stringify(draft.boxes) === server) {
+      if (JSON.stringify(draft.boxes) === server) clearDraft(this.config.userId, this.task.id);
+      return;
+    }
+    this.boxes = draft.boxes.map((b) => ({ id: uid(), ...b, hidden: false }));
+    if ((draft.baseVersion || 0) === (annotation.version || 0)) {
+      this.notices.show("restored", {
+        kind: "info",
+        text: `Restored ${draft.boxes.length} box(es) that had not reached the server; saving them now.`,
+      });
+      this.saver.changed();
+    } else {
+      this.saver.dirty = true;
+      this.saver.block({
+        kind: "stale",
+        currentVersion: annotation.version,
+        detail: "The task changed on the server after these boxes were drawn in this browser.",
+      });
+    }
+  }
+
+  savedOk() {
+    this.notices.clear("blocked");
+    this.notices.clear("offline");
+  }
+
+  showBlocked(info) {
+    const keep = "Your boxes are still here and kept in this browser until they are saved or you discard them.";
+    const discard = {
+      label: "Discard my boxes",
+      testid: "discard-draft",
+      secondary: true,
+      onClick: () => this.discardDraft(),
+    };
+    if (info.kind === "stale") {
+      this.notices.show("blocked", {
+        kind: "error",
+        title: "Not saved: this task was changed elsewhere.",
+        text: `Someone (or another tab) saved version ${info.currentVersion ?? "?"} after you loaded it, so your last changes were refused rather than overwrite theirs. ${keep}`,
+        actions: [
+          { label: "Save my boxes over it", testid: "overwrite-draft", onClick: () => this.overwrite(info.currentVersion) },
+          discard,
+        ],
+      });
+    } else if (info.kind === "lease") {
+      this.notices.show("blocked", {
+        kind: "error",
+        title: "Not saved: your lease on this task expired.",
+        text: `The page was idle or offline for too long, so the task went back to the pool and the server refuses saves for it. ${keep} If a supervisor assigns the task back to you, "Try to save again" saves them.`,
+        actions: [
+          { label: "Try to save again", testid: "retry-save", onClick: () => this.retryAfterLease() },
+          { ...discard, label: "Discard my boxes and take the next task", onClick: () => this.discardAndNext() },
+        ],
+      });
+    } else {
+      this.notices.show("blocked", {
+        kind: "error",
+        title: "Not saved.",
+        text: `The server refused the save: ${info.detail} ${keep}`,
+        actions: [{ label: "Try again", testid: "retry-save", onClick: () => this.overwrite(null) }, discard],
+      });
+    }
+  }
+
+  async overwrite(version) {
+    this.notices.clear("blocked");
+    const ok = await this.saver.overwrite(version);
+    if (ok) this.notices.show("saved", { kind: "info", text: "Your boxes are saved." });
+  }
+
+  async retryAfterLease() {
+    try {
+      await api.heartbeat(this.task.id, this.activity.take());
+    } catch (err) {
+      this.notices.show("blocked-retry", { kind: "error", text: `Still refused: ${err.message}` });
+      return;
+    }
+    this.notices.clear("blocked-retry");
+    this.overwrite(null);
+  }
+
+  async discardDraft() {
+    clearDraft(this.config.userId, this.task.id);
+    this.notices.clear("blocked");
+    const annotation = await api.annotation(this.task.id);
+    this.boxes = (annotation.boxes || []).map((b) => ({ id: uid(), ...b, hidden: false }));
+    this.selectedId = null;
+    this.history.clear();
+    this.saver.reset(this.task.id, annotation.version || 0, () => this.payload());
+    this.changed();
+  }
+
+  async discardAndNext() {
+    clearDraft(this.config.userId, this.task.id);
+    this.saver.reset(null, 0, () => []);
+    this.notices.clear("blocked");
+    try {
+      await this.nextTask(performance.now());
+    } catch (err) {
+      this.actionFailed("open the next task", err);
+    }
+  }
+
+  async saveNow() {
+    if (!this.task || !this.editable) return;
+    if (!this.saver.dirty && !this.saver.blocked) {
+      renderSaveState(this.$("[data-save-state]"), "saved");
+      return;
+    }
+    await this.saver.flush();
+  }
+
+  async submitAndNext() {
+    if (!this.task || this.busy || !this.editable) return;
+    const t0 = performance.now();
+    this.busy = true;
+    try {
+      const saved = await this.saver.flush();
+      if (!saved) {
+        this.notices.show("submit", { kind: "error", text: "Not submitted: the boxes are not saved yet (see the message above)." });
+        return;
+      }
+      const tSaved = performance.now();
+      await api.submit(this.task.id, this.activity.take());
+      const tSubmitted = performance.now();
+      clearDraft(this.config.userId, this.task.id);
+      this.phase = { save: tSaved - t0, submit: tSubmitted - tSaved, t: tSubmitted };
+      await this.nextTask(t0);
+    } catch (err) {
+      this.actionFailed("submit", err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  openSkip() {
+    if (!this.task || !this.editable) return;
+    const dialog = this.$("[data-skip-dialog]");
+    dialog.querySelector("textarea").value = "";
+    dialog.showModal();
+  }
+
+  async skipAndNext(reason) {
+    if (this.busy) return;
+    const t0 = performance.now();
+    this.busy = true;
+    try {
+      await Promise.all([this.saver.flush(), this.reportActivity()]);
+      await api.skip(this.task.id, reason);
+      clearDraft(this.config.userId, this.task.id);
+      await this.nextTask(t0);
+    } catch (err) {
+      this.actionFailed("skip", err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async nextTask(t0) {
+    this.stopHeartbeat();
+    this.refreshProgress();
+    const task = await api.next(this.config.projectId);
+    if (this.phase) this.phase.next = performance.now() - this.phase.t;
+    if (window.location.pathname !== this.config.projectUrl) {
+      history.replaceState(null, "", this.config.projectUrl);
+    }
+    if (!task) {
+      this.allDone();
+      return;
+    }
+    await this.loadTask(task, t0);
+  }
+
+  actionFailed(what, err) {
+    const text = err instanceof OfflineError
+      ? `Could not ${what}: no connection. Your boxes are kept in this browser; try again.`
+      : `Could not ${what}: ${err.message}`;
+    this.notices.show(what, { kind: "error", text });
+  }
+
+  allDone() {
+    this.task = null;
+    this.stopHeartbeat();
+    this.saver.reset(null, 0, () => []);
+    this.stage.clearImage();
+    this.boxes = [];
+    this.changed();
+    this.$("[data-workspace]").hidden = true;
+    this.$("[data-done]").hidden = false;
+    this.root.dataset.taskId = "";
+  }
+
+  fatal(err) {
+    const text = err instanceof ApiError && err.status === 404
+      ? "This task is not available to you."
+      : `The tool could not start: ${err.message}`;
+    this.notices.show("fatal", { kind: "error", text });
+  }
+
+  // ---- lease heartbeat and progress -------------------------------------------
+
+  startHeartbeat() {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => this.beat(), this.config.heartbeatMs || HEARTBEAT_MS);
+  }
+
+  stopHeartbeat() {
+    clearInterval(this.heartbeat);
+  }
+
+  // Report the activity still pending for the task about to be left (the
+  // lease ends with submit or skip, so this must happen before).
+  async reportActivity() {
+    const seconds = this.activity.take();
+    if (!this.task || seconds <= 0) return;
+    try {
+      await api.heartbeat(this.task.id, seconds);
+    } catch {
+      // Lost seconds only make the energy figure slightly low; never block a submit on it.
+    }
+  }
+
+  async beat() {
+    if (!this.task || !this.editable) return;
+    const taskId = this.task.id;
+    try {
+      const res = await api.heartbeat(taskId, this.activity.take());
+      if (res && res.expires_at) this.task.lease = { ...(this.task.lease || {}), expires_at: res.expires_at };
+    } catch (err) {
+      if (taskId !== (this.task && this.task.id)) return;
+      if (err instanceof ApiError && err.status === 409 && !this.saver.blocked) {
+        this.saver.block({ kind: "lease", detail: err.message });
+      }
+    }
+  }
+
+  async refreshProgress() {
+    try {
+      renderProgress(this.$("[data-progress]"), await api.progress(this.config.projectId));
+    } catch {
+      // Progress is a nicety; the tool works without it.
+    }
+  }
+}
+
+const root = document.querySelector("[data-tool]");
+const config = JSON.parse(document.getElementById("tool-config").textContent);
+const tool = new Tool(config, root);
+// A handle for the browser tests and the switch benchmark.
+window.__plateauTool = tool;
+tool.boot();

@@ -1,0 +1,148 @@
+// Saves drafts a moment after each change, at once on Ctrl+S, and with a
+// keepalive request when the page is hidden. A stale version (409) or an
+// expired lease blocks further saves until the annotator decides; the boxes
+// stay on screen and in localStorage meanwhile.
+
+import { api, ApiError, OfflineError } from "./api.js";
+import { clearDraft, writeDraft } from "./drafts.js";
+
+export const SAVE_DELAY_MS = 800;
+const RETRY_MS = 4000;
+
+export class Saver {
+  constructor({ userId, onState, onBlocked, onSaved }) {
+    this.userId = userId;
+    this.onState = onState;
+    this.onBlocked = onBlocked;
+    this.onSaved = onSaved || (() => {});
+    this.reset(null, 0, () => []);
+  }
+
+  reset(taskId, version, getBoxes) {
+    clearTimeout(this.timer);
+    this.taskId = taskId;
+    this.version = version;
+    this.getBoxes = getBoxes;
+    this.dirty = false;
+    this.inflight = null;
+    this.blocked = null; // {kind: "stale"|"lease"|"closed", ...} while saving is held back
+    this.state("saved");
+  }
+
+  state(name, detail = "") {
+    this.current = name;
+    this.onState(name, detail);
+  }
+
+  changed() {
+    if (this.taskId == null) return;
+    this.dirty = true;
+    writeDraft(this.userId, this.taskId, this.getBoxes(), this.version);
+    if (this.blocked) return;
+    this.state("dirty");
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
+  }
+
+  // Save now if anything is unsaved; resolves when the server has it (or fails).
+  async flush() {
+    clearTimeout(this.timer);
+    if (this.inflight) {
+      await this.inflight.catch(() => {});
+      if (!this.dirty) return true;
+    }
+    if (!this.dirty) return true;
+    if (this.blocked) return false;
+    this.inflight = this._put();
+    try {
+      return await this.inflight;
+    } finally {
+      this.inflight = null;
+    }
+  }
+
+  async _put() {
+    const taskId = this.taskId;
+    const boxes = this.getBoxes();
+    const sent = JSON.stringify(boxes);
+    this.state("saving");
+    try {
+      const saved = await api.save(taskId, boxes, this.version);
+      if (taskId !== this.taskId) return true;
+      this.version = saved.version;
+      // Changes made while the request was in flight still need a save.
+      if (JSON.stringify(this.getBoxes()) === sent) {
+        this.dirty = false;
+        clearDraft(this.userId, taskId);
+        this.state("saved");
+      } else {
+        writeDraft(this.userId, taskId, this.getBoxes(), this.version);
+        this.timer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
+        this.state("dirty");
+      }
+      this.onSaved(saved);
+      return true;
+    } catch (err) {
+      if (taskId !== this.taskId) return false;
+      this._failed(err);
+      return false;
+    }
+  }
+
+  _failed(err) {
+    if (err instanceof OfflineError) {
+      this.state("offline", "No connection: your boxes are kept in this browser and will be saved when it is back.");
+      this.timer = setTimeout(() => this.flush(), RETRY_MS);
+      return;
+    }
+    if (err instanceof ApiError && err.status === 409) {
+      const kind = err.code === "lease_expired" ? "lease" : "stale";
+      this.block({ kind, currentVersion: err.body.current_version, detail: err.body.detail || "" });
+      return;
+    }
+    if (err instanceof ApiError && err.status >= 500) {
+      this.state("error", "The server failed to save; retrying. Your boxes are kept in this browser.");
+      this.timer = setTimeout(() => this.flush(), RETRY_MS);
+      return;
+    }
+    this.block({ kind: "refused", status: err.status, detail: (err.body && err.body.detail) || String(err) });
+  }
+
+  block(info) {
+    clearTimeout(this.timer);
+    this.blocked = info;
+    writeDraft(this.userId, this.taskId, this.getBoxes(), this.version);
+    this.state("blocked", info.detail);
+    this.onBlocked(info);
+  }
+
+  // The annotator chose to keep their boxes over a newer server version.
+  async overwrite(version) {
+    if (version != null) this.version = version;
+    this.blocked = null;
+    this.dirty = true;
+    return this.flush();
+  }
+
+  // Page hidden: fire one save that outlives the page (fetch keepalive).
+  saveOnHide() {
+    if (!this.dirty || this.blocked || this.taskId == null || this.inflight) return;
+    clearTimeout(this.timer);
+    const taskId = this.taskId;
+    const boxes = this.getBoxes();
+    writeDraft(this.userId, taskId, boxes, this.version);
+    this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }).then(
+      (saved) => {
+        if (taskId !== this.taskId) return true;
+        this.version = saved.version;
+        if (JSON.stringify(this.getBoxes()) === JSON.stringify(boxes)) {
+          this.dirty = false;
+          clearDraft(this.userId, taskId);
+          this.state("saved");
+        }
+        return true;
+      },
+      (err) => { if (taskId === this.taskId) this._failed(err); return false; },
+    ).finally(() => { this.inflight = null; });
+  }
+}

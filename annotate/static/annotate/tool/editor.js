@@ -1,0 +1,211 @@
+// The editing half of the tool: labels, the box list and its edits (with
+// undo history and autosave hooks), and the view (zoom, fit, pan state).
+// Tool (app.js) extends it with the task lifecycle; the fields used here are
+// set up in Tool's constructor.
+
+import { renderBoxList } from "./boxlist.js";
+import { moveBox } from "./geometry.js";
+
+let nextUid = 1;
+export const uid = () => `b${nextUid++}`;
+
+export class Editor {
+  // ---- labels -------------------------------------------------------------
+
+  setLabels(labels) {
+    this.labels = labels;
+    this.labelByName = new Map(labels.map((l) => [l.name, l]));
+    this.stage.labels = this.labelByName;
+    this.labelName = labels.length ? labels[0].name : null;
+    const bar = this.$("[data-labels]");
+    bar.replaceChildren();
+    labels.forEach((l, i) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "label-pick";
+      b.dataset.label = l.name;
+      b.setAttribute("data-testid", "label-pick");
+      b.style.setProperty("--label-color", l.color);
+      const key = l.hotkey || (i < 9 ? i + 1 : "");
+      b.innerHTML = `<kbd></kbd> <span></span>`;
+      b.querySelector("kbd").textContent = key;
+      b.querySelector("span").textContent = l.name;
+      b.addEventListener("click", () => this.pickLabel(l.name));
+      bar.append(b);
+    });
+    this.renderLabels();
+  }
+
+  renderLabels() {
+    for (const b of this.root.querySelectorAll(".label-pick")) {
+      b.classList.toggle("active", b.dataset.label === this.labelName);
+    }
+    this.$("[data-current-label]").textContent = this.labelName || "";
+  }
+
+  currentLabelColor() {
+    const l = this.labelByName.get(this.labelName);
+    return l ? l.color : "#fff";
+  }
+
+  pickLabelByHotkey(n) {
+    const byKey = this.labels.find((l) => l.hotkey === n);
+    const label = byKey || (this.labels.some((l) => l.hotkey) ? null : this.labels[n - 1]);
+    if (label) this.pickLabel(label.name);
+  }
+
+  pickLabel(name) {
+    this.labelName = name;
+    this.renderLabels();
+    if (this.selectedId) this.setBoxLabel(this.selectedId, name);
+  }
+
+  // ---- boxes and edits ----------------------------------------------------
+
+  snapshot() {
+    return JSON.stringify(this.boxes);
+  }
+
+  payload() {
+    return this.boxes.map(({ label, x, y, width, height }) => ({ label, x, y, width, height }));
+  }
+
+  selectedBox() {
+    return this.boxes.find((b) => b.id === this.selectedId) || null;
+  }
+
+  // An edit already applied to this.boxes; `before` is the snapshot to undo to.
+  committed(before) {
+    this.history.record(before);
+    this.saver.changed();
+    this.changed();
+  }
+
+  edit(mutator) {
+    if (!this.editable) return;
+    const before = this.snapshot();
+    mutator();
+    if (this.snapshot() !== before) this.committed(before);
+  }
+
+  changed() {
+    this.stage.boxes = this.boxes;
+    this.stage.selectedId = this.selectedId;
+    this.stage.redraw();
+    renderBoxList(this.$("[data-box-list]"), this);
+    this.$("[data-box-count]").textContent = String(this.boxes.length);
+    this.$("[data-undo]").disabled = !this.history.past.length || !this.editable;
+    this.$("[data-redo]").disabled = !this.history.future.length || !this.editable;
+  }
+
+  addBox(rect) {
+    if (!this.labelName) {
+      this.notices.show("labels", { kind: "warn", text: "This project has no labels yet; ask a supervisor to add some." });
+      return;
+    }
+    this.edit(() => {
+      const box = { id: uid(), label: this.labelName, ...rect, hidden: false };
+      this.boxes.push(box);
+      this.selectedId = box.id;
+    });
+  }
+
+  // Live update during a drag; history is recorded once when the drag ends.
+  replaceBox(box) {
+    const i = this.boxes.findIndex((b) => b.id === box.id);
+    if (i >= 0) this.boxes[i] = box;
+    this.stage.boxes = this.boxes;
+    this.stage.redraw();
+  }
+
+  setBoxLabel(id, name) {
+    this.edit(() => {
+      const box = this.boxes.find((b) => b.id === id);
+      if (box) box.label = name;
+    });
+  }
+
+  deleteBox(id) {
+    this.edit(() => {
+      this.boxes = this.boxes.filter((b) => b.id !== id);
+      if (this.selectedId === id) this.selectedId = null;
+    });
+  }
+
+  deleteSelected() {
+    if (this.selectedId) this.deleteBox(this.selectedId);
+  }
+
+  nudge(dx, dy) {
+    const box = this.selectedBox();
+    if (!box || !this.stage.image) return;
+    this.edit(() => this.replaceBox(moveBox(box, dx, dy, this.stage.image.width, this.stage.image.height)));
+  }
+
+  // Hiding is a view setting: not saved, not undone.
+  toggleHidden(id) {
+    const box = this.boxes.find((b) => b.id === id);
+    if (!box) return;
+    box.hidden = !box.hidden;
+    this.changed();
+  }
+
+  select(id) {
+    this.selectedId = id;
+    const box = this.selectedBox();
+    if (box) {
+      this.labelName = box.label;
+      this.renderLabels();
+    }
+    this.changed();
+  }
+
+  cycleSelection(step) {
+    if (!this.boxes.length) return;
+    const i = this.boxes.findIndex((b) => b.id === this.selectedId);
+    const j = i < 0 ? (step > 0 ? 0 : this.boxes.length - 1) : (i + step + this.boxes.length) % this.boxes.length;
+    this.select(this.boxes[j].id);
+  }
+
+  restore(snapshot) {
+    this.boxes = JSON.parse(snapshot);
+    if (!this.boxes.some((b) => b.id === this.selectedId)) this.selectedId = null;
+    this.saver.changed();
+    this.changed();
+  }
+
+  undo() {
+    if (!this.editable) return;
+    const prev = this.history.undo(this.snapshot());
+    if (prev != null) this.restore(prev);
+  }
+
+  redo() {
+    if (!this.editable) return;
+    const next = this.history.redo(this.snapshot());
+    if (next != null) this.restore(next);
+  }
+
+  // ---- view -----------------------------------------------------------------
+
+  setSpace(down) {
+    this.spaceDown = down;
+    this.stage.canvas.style.cursor = down ? "grab" : "crosshair";
+  }
+
+  zoomBy(factor) {
+    this.stage.vp.zoomAt(this.stage.viewW / 2, this.stage.viewH / 2, factor);
+    this.stage.fitted = false;
+    this.viewChanged();
+  }
+
+  fit() {
+    this.stage.fit();
+    this.viewChanged();
+  }
+
+  viewChanged() {
+    this.$("[data-zoom]").textContent = `${Math.round(this.stage.vp.scale * 100)}%`;
+    this.stage.redraw();
+  }
+}

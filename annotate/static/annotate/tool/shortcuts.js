@@ -1,0 +1,69 @@
+// Keyboard shortcuts. The table doubles as the help overlay's content.
+
+export const SHORTCUTS = [
+  ["drag", "draw a box"],
+  ["1 – 9", "pick a label (also for the selected box)"],
+  ["Del / Backspace", "delete the selected box"],
+  ["Ctrl+Z / Ctrl+Shift+Z", "undo / redo"],
+  ["Ctrl+S", "save now"],
+  ["Ctrl+Enter", "submit and open the next task"],
+  ["wheel, + / −", "zoom (around the cursor)"],
+  ["0 or F", "fit the image"],
+  ["Space + drag", "pan"],
+  ["Tab / Shift+Tab", "select the next / previous box"],
+  ["arrows (Shift: ×10)", "nudge the selected box by a pixel"],
+  ["H", "hide / show the selected box"],
+  ["Esc", "deselect, close this help"],
+  ["?", "show / hide this help"],
+];
+
+function inFormControl(target) {
+  return target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function attachShortcuts(tool) {
+  window.addEventListener("keydown", (e) => {
+    if (tool.modalOpen()) {
+      if (e.key === "Escape") tool.closeModals();
+      return;
+    }
+    const ctrl = e.ctrlKey || e.metaKey;
+    if (ctrl && e.key === "Enter") { e.preventDefault(); tool.submitAndNext(); return; }
+    if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); tool.saveNow(); return; }
+    if (inFormControl(e.target)) return;
+    if (ctrl && (e.key === "z" || e.key === "Z")) {
+      e.preventDefault();
+      if (e.shiftKey) tool.redo(); else tool.undo();
+      return;
+    }
+    if (ctrl && (e.key === "y" || e.key === "Y")) { e.preventDefault(); tool.redo(); return; }
+    if (ctrl || e.altKey) return;
+    if (e.key === " ") { e.preventDefault(); tool.setSpace(true); return; }
+    if (/^[1-9]$/.test(e.key)) { tool.pickLabelByHotkey(Number(e.key)); return; }
+    switch (e.key) {
+      case "Delete":
+      case "Backspace": e.preventDefault(); tool.deleteSelected(); break;
+      case "+":
+      case "=": tool.zoomBy(1.25); break;
+      case "-":
+      case "_": tool.zoomBy(0.8); break;
+      case "0":
+      case "f":
+      case "F": tool.fit(); break;
+      case "?": tool.toggleHelp(); break;
+      case "h":
+      case "H": tool.toggleHidden(tool.selectedId); break;
+      case "Escape": tool.select(null); break;
+      case "Tab": e.preventDefault(); tool.cycleSelection(e.shiftKey ? -1 : 1); break;
+      case "ArrowLeft": e.preventDefault(); tool.nudge(e.shiftKey ? -10 : -1, 0); break;
+      case "ArrowRight": e.preventDefault(); tool.nudge(e.shiftKey ? 10 : 1, 0); break;
+      case "ArrowUp": e.preventDefault(); tool.nudge(0, e.shiftKey ? -10 : -1); break;
+      case "ArrowDown": e.preventDefault(); tool.nudge(0, e.shiftKey ? 10 : 1); break;
+      default: break;
+    }
+  });
+  window.addEventListener("keyup", (e) => {
+    if (e.key === " ") tool.setSpace(false);
+  });
+  window.addEventListener("blur", () => tool.setSpace(false));
+}

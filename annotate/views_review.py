@@ -1,0 +1,52 @@
+"""Supervisors' pages: the review queue and annotator stats."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from annotate.charts import line_chart
+from annotate.pages.guard import page_access
+from labeling.access import access_project
+from labeling.models import Project
+from labeling.review_queue import ANNOTATOR_COLOURS
+from labeling.stats import project_stats
+
+CHARTS = [
+    ("gold_accuracy", "Gold accuracy (F1)", 1.0, True),
+    ("agreement", "Agreement with other annotators (F1)", 1.0, True),
+    ("tasks_per_hour", "Tasks per hour of active time", None, False),
+    ("rejection_rate", "Rejection rate", 1.0, True),
+]
+
+
+def _project(request: HttpRequest, project_id: int, capability: str) -> Project:
+    return page_access(access_project, request.user, project_id, capability)
+
+
+@login_required
+@ensure_csrf_cookie
+def review_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The queue itself is fetched by the page's script from the review API."""
+    project = _project(request, project_id, "review.work")
+    labels = list(project.labels.values("name", "color"))
+    return render(request, "annotate/review/queue.html", {"project": project, "labels": labels})
+
+
+@login_required
+def stats_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _project(request, project_id, "stats.view")
+    data = project_stats(project=project)
+    days = [d["date"] for d in data["days"]]
+    charts = []
+    for key, title, top, percent in CHARTS:
+        series = []
+        for index, annotator in enumerate(data["annotators"]):
+            by_day = {d["date"]: d[key] for d in annotator["days"]}
+            series.append({"name": annotator["username"], "colour": ANNOTATOR_COLOURS[index % len(ANNOTATOR_COLOURS)],
+                           "values": [by_day.get(day) for day in days]})
+        charts.append(line_chart(title=title, days=days, series=series, y_max=top, percent=percent))
+    legend = [{"name": a["username"], "colour": ANNOTATOR_COLOURS[i % len(ANNOTATOR_COLOURS)], **a["totals"]}
+              for i, a in enumerate(data["annotators"])]
+    return render(request, "annotate/review/stats.html",
+                  {"project": project, "charts": charts, "legend": legend, "totals": data["totals"]})
