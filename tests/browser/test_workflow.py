@@ -1,6 +1,7 @@
 """Nothing drawn is lost: reloads, dropped connections, conflicts; and the task-to-task flow."""
 
 import json
+import time
 
 import pytest
 from django.db.models import F
@@ -60,7 +61,7 @@ def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page
     page.wait_for_selector('[data-testid="save-state"][data-state="offline"]')
     draft = page.evaluate(f"localStorage.getItem('plateau.draft.{user.pk}.{task.pk}')")
     assert len(json.loads(draft)["boxes"]) == 2
-    # ...across closing the tab (its last-chance save fails too)...
+    # ...across closing the tab (no last-chance save: the browser knows it is offline)...
     page.close()
     assert len(stored_boxes(task, user)) == 1
     # ...and comes back, and is saved, in a new tab once the connection is back.
@@ -73,6 +74,23 @@ def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page
     assert page.locator('[data-testid="box-item"]').count() == 2
     assert len(stored_boxes(task, user)) == 2
     assert page.evaluate(f"localStorage.getItem('plateau.draft.{user.pk}.{task.pk}')") is None
+
+
+def test_closing_the_tab_right_after_drawing_still_saves(live_server, page, setup):
+    project, user, _ = setup
+    login(page, live_server.url, user.username)
+    open_labeling(page, live_server.url, project.pk)
+    task = _leased_task(user)
+    model = ViewModel(page.locator(STAGE).bounding_box(), W, H)
+    _draw(page, model, 100, 100, 300, 260)
+    # Closed before the autosave delay ran out: the page-hide save carries the box.
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if Annotation.objects.filter(task=task, annotator=user, boxes__isnull=False).exists():
+            break
+        time.sleep(0.1)
+    assert len(stored_boxes(task, user)) == 1
 
 
 def test_ctrl_enter_submits_and_shows_the_next_task_then_all_done(live_server, page, setup):

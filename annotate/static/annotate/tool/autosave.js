@@ -124,13 +124,16 @@ export class Saver {
     return this.flush();
   }
 
-  // Page hidden: fire one save that outlives the page (fetch keepalive).
+  // Page hidden: fire one save that outlives the page (fetch keepalive). With
+  // no connection the draft in localStorage is all there is to keep; a request
+  // queued now could land later, behind a newer save from another tab.
   saveOnHide() {
     if (!this.dirty || this.blocked || this.taskId == null || this.inflight) return;
     clearTimeout(this.timer);
     const taskId = this.taskId;
     const boxes = this.getBoxes();
     writeDraft(this.userId, taskId, boxes, this.version);
+    if (navigator.onLine === false) return;
     this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }).then(
       (saved) => {
         if (taskId !== this.taskId) return true;
