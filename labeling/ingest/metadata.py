@@ -51,7 +51,8 @@ def read_metadata(image: PILImage.Image, *, capture_timezone: str) -> Metadata:
     except Exception:  # noqa: BLE001 - a broken EXIF block must not refuse the pixels
         exif = PILImage.Exif()
     orientation = _orientation(exif)
-    width, height = image.size
+    # A JPEG checked at reduced scale remembers the size its header declares.
+    width, height = image.info.get("declared_size", image.size)
     if orientation in SWAPPING_ORIENTATIONS:
         width, height = height, width
     meta = Metadata(orientation=orientation, width=width, height=height)

@@ -1,8 +1,14 @@
 """Validation by content: what the bytes are, never what the name says.
 
-Every accepted file is decoded in full once, so a truncated or corrupt file is
-refused at upload rather than discovered by an annotator. Pillow's
-decompression-bomb guard is turned into a clear refusal.
+Every accepted file is decoded once from its first byte to its last, so a
+truncated or corrupt file is refused at upload rather than discovered by an
+annotator. Pillow's decompression-bomb guard is turned into a clear refusal.
+
+JPEGs are decoded at 1/8 DCT scale: libjpeg still entropy-decodes every
+block of every component (that is where truncation and corrupt data show up),
+it only skips the full-size inverse DCT and colour conversion, which cannot
+fail. That is ~2x cheaper on a 12-megapixel drone photo; the derivatives job
+decodes at display scale later anyway.
 """
 
 import struct
@@ -110,10 +116,16 @@ class _Borrowed:
         pass
 
 
-def decode_fully(fh: BinaryIO, fmt: str, limits: Limits) -> PILImage.Image:
-    """Open ``fh`` as ``fmt`` only, check its declared size, and decode every pixel.
+# JPEG decode scale for validation (see the module docstring).
+JPEG_CHECK_SCALE = 8
 
-    Returns the loaded image (its ``info`` and EXIF still available).
+
+def decode_fully(fh: BinaryIO, fmt: str, limits: Limits) -> PILImage.Image:
+    """Open ``fh`` as ``fmt`` only, check its declared size, and decode all of it.
+
+    Returns the loaded image (its ``info`` and EXIF still available). A JPEG
+    comes back at reduced scale; its declared size is kept in
+    ``image.info["declared_size"]``.
     Raises :class:`Refusal` for anything that is not a whole, sane image.
     """
     apply_pillow_limits(limits)
@@ -134,6 +146,9 @@ def decode_fully(fh: BinaryIO, fmt: str, limits: Limits) -> PILImage.Image:
     # Checked here as well, so the refusal never depends on warning filters.
     if width * height > limits.max_pixels:
         raise _too_many_pixels(width, height, limits)
+    image.info["declared_size"] = (width, height)
+    if fmt == "JPEG":
+        image.draft(image.mode, (-(-width // JPEG_CHECK_SCALE), -(-height // JPEG_CHECK_SCALE)))
     try:
         image.load()
     except DECODE_ERRORS as exc:
