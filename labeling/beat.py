@@ -23,6 +23,10 @@ SCHEDULE: dict = {
     "labeling-lease-sweep": {"task": "labeling.lease_sweep_expired", "schedule": 300.0},
     # Old export files go by policy (EXPORT_KEEP_VERSIONS); their rows stay, expired.
     "exports-cleanup": {"task": "labeling.export.cleanup", "schedule": 3600.0},
+    # Exports whose message was lost (broker down at request) or whose run died are
+    # queued again; the run claims the row, so a duplicate message does nothing.
+    # The cleanup above removes the dead runs' .part files.
+    "exports-sweep-stuck": {"task": "labeling.export.sweep_stuck", "schedule": 300.0},
     # Images whose derivative job was lost (broker outage, dead worker) get it again.
     "images-derivatives-sweep": {"task": "labeling.ingest.derivatives_sweep", "schedule": 600.0},
 
