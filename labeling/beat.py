@@ -29,6 +29,9 @@ SCHEDULE: dict = {
     "exports-sweep-stuck": {"task": "labeling.export.sweep_stuck", "schedule": 300.0},
     # Images whose derivative job was lost (broker outage, dead worker) get it again.
     "images-derivatives-sweep": {"task": "labeling.ingest.derivatives_sweep", "schedule": 600.0},
+    # Originals whose row never committed (process killed mid-upload), once older
+    # than INGEST_ORPHAN_MIN_AGE_SECONDS, so in-flight uploads are never touched.
+    "images-orphans-sweep": {"task": "labeling.ingest.orphans_sweep", "schedule": 3600.0},
 
     # Re-queue submitted annotations whose quality job was lost (broker down,
     # worker died). The job itself is labeling.tasks.quality_sweep_task.
