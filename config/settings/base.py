@@ -207,6 +207,13 @@ ENERGY_MAX_DEFERRAL_S = int(os.environ.get("ENERGY_MAX_DEFERRAL_S", str(24 * 360
 EXPORT_BATCH_SIZE = int(os.environ.get("EXPORT_BATCH_SIZE", "2000"))
 # Files of the newest K finished versions per project are kept; older ones expire.
 EXPORT_KEEP_VERSIONS = int(os.environ.get("EXPORT_KEEP_VERSIONS", "5"))
+# The sweep re-queues a (non-deferred) export still pending after this long: its
+# message was lost (broker down at request time).
+EXPORT_REQUEUE_AFTER_SECONDS = int(os.environ.get("EXPORT_REQUEUE_AFTER_SECONDS", "300"))
+# A run claimed longer ago than this is dead (the job's hard time limit is 3300 s),
+# so another run may take the export over; after EXPORT_MAX_ATTEMPTS runs it fails.
+EXPORT_RUN_STALE_SECONDS = int(os.environ.get("EXPORT_RUN_STALE_SECONDS", "3600"))
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
 # Largest COCO file accepted by the import (bytes).
 COCO_IMPORT_MAX_BYTES = int(os.environ.get("COCO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
@@ -286,6 +293,10 @@ INGEST_TILE_THRESHOLD = int(os.environ.get("INGEST_TILE_THRESHOLD", 4096))
 INGEST_TILE_SIZE = int(os.environ.get("INGEST_TILE_SIZE", 512))
 # Batches the upload page sends at once.
 INGEST_UPLOAD_PARALLEL = int(os.environ.get("INGEST_UPLOAD_PARALLEL", 2))
+# Stored originals with no Image row are removed by a sweep once older than this
+# (a process killed between writing the file and committing its row left them);
+# younger files may belong to an upload still in flight.
+INGEST_ORPHAN_MIN_AGE_SECONDS = int(os.environ.get("INGEST_ORPHAN_MIN_AGE_SECONDS", str(6 * 3600)))
 # Django refuses multipart bodies with more files than this before any view runs.
 DATA_UPLOAD_MAX_NUMBER_FILES = INGEST_MAX_FILES_PER_REQUEST
 # The worker imports the derivative jobs (they live outside labeling/tasks.py).

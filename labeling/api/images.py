@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
+from accounts.audit import Action, audit_record
 from config.errors import NotFound
 from labeling.access import access_image
 
@@ -27,11 +28,25 @@ IMAGE_BYTES = {(200, "image/*"): OpenApiTypes.BINARY, (200, "application/octet-s
 
 
 class ImageFileView(APIView):
-    """The original upload."""
+    """The original upload; each GET is a download in the audit trail."""
 
     @extend_schema(responses=IMAGE_BYTES)
     def get(self, request, image_id: int):
-        return _file_response(access_image(request.user, image_id).file)
+        image = access_image(request.user, image_id)
+        response = _file_response(image.file)
+        # Only originals are audited: the tool fetches display images, thumbnails
+        # and tiles all the time, and those are not the surveyed data itself.
+        # HEAD sends no bytes.
+        if request.method == "GET":
+            audit_record(
+                actor=request.user,
+                action=Action.IMAGE_DOWNLOAD,
+                project_id=image.project_id,
+                target_type="image",
+                target_id=image.pk,
+                details={"name": image.original_name, "sha256": image.sha256},
+            )
+        return response
 
 
 class ImageDisplayView(APIView):

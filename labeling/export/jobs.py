@@ -7,22 +7,26 @@ progress, and ends ``done`` (with counts, size and SHA-256) or ``failed``
 (the partial file deleted, never offered). Only the newest
 ``EXPORT_KEEP_VERSIONS`` finished versions of a project keep their files;
 older ones become ``expired`` and keep their metadata.
+
+A run claims the row first (compare-and-set on ``attempts``), so duplicate
+messages (a redelivery, the sweep re-queueing) give one run and one file.
+A periodic sweep re-queues exports whose message was lost and runs that died.
 """
 
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
 from config.files import open_atomically
-from config.jobs import enqueue_on_commit
+from config.jobs import enqueue, enqueue_on_commit
 from energy.services import energy_record_usage, schedule_deferrable
 from labeling.export.coco import SELECTIONS, selected_tasks
 from labeling.export.writer import WriteResult, write_export
@@ -76,6 +80,7 @@ def export_request(
             include_images=include_images,
             zero_based_categories=zero_based_categories,
             requested_by=user if user is not None and user.is_authenticated else None,
+            deferrable=deferrable,
         )
         if deferrable:
             decision = schedule_deferrable(
@@ -112,26 +117,54 @@ def _expected_seconds(export: Export) -> float:
     return round(seconds, 1)
 
 
+class _ClaimLost(Exception):
+    """Another run took the export over: this one must leave no trace."""
+
+
+def _claimable(now: datetime) -> Q:
+    # Pending, or running under a claim so old that its run is dead (the
+    # job's hard time limit is below EXPORT_RUN_STALE_SECONDS).
+    stale = now - timedelta(seconds=settings.EXPORT_RUN_STALE_SECONDS)
+    return Q(state=Export.State.PENDING) | (
+        Q(state=Export.State.RUNNING) & (Q(claimed_at__lt=stale) | Q(claimed_at__isnull=True))
+    )
+
+
+def _claim(export_id: int) -> int | None:
+    """Take the export for this run; return the run's attempt number, or None."""
+    now = timezone.now()
+    seen = Export.objects.filter(_claimable(now), pk=export_id).values_list("attempts", flat=True).first()
+    if seen is None:
+        return None
+    # Compare-and-set: of two runs that read the same attempt, one update matches.
+    won = Export.objects.filter(_claimable(now), pk=export_id, attempts=seen).update(
+        state=Export.State.RUNNING, attempts=seen + 1, claimed_at=now, progress=0, error=""
+    )
+    return seen + 1 if won else None
+
+
 def export_run(*, export_id: int) -> Export | None:
     """Produce the file of a pending export; return it, or None if there was nothing to do.
 
-    A job delivered twice (Celery redelivers after a lost worker) starts the
-    file again from scratch; a finished, failed or expired export is left alone.
+    Only one run holds an export at a time: a duplicate message finds it
+    claimed (or finished) and returns None. A run whose worker died is taken
+    over once its claim is stale; a finished, failed or expired export is
+    left alone.
     """
-    claimed = Export.objects.filter(
-        pk=export_id, state__in=[Export.State.PENDING, Export.State.RUNNING]
-    ).update(state=Export.State.RUNNING, progress=0, error="")
-    if not claimed:
+    attempt = _claim(export_id)
+    if attempt is None:
         return None
+    mine = Export.objects.filter(pk=export_id, attempts=attempt, state=Export.State.RUNNING)
     export = Export.objects.select_related("project").get(pk=export_id)
     name = export_storage_name(export)
     started, cpu_started = timezone.now(), time.process_time()
     try:
-        result = _produce(export, name)
+        result = _produce(export, name, mine)
+    except _ClaimLost:
+        return None
     except Exception as exc:
         logger.exception("export %s failed", export_id)
-        _discard(name)
-        Export.objects.filter(pk=export_id).update(
+        failed = mine.update(
             state=Export.State.FAILED,
             file="",
             sha256="",
@@ -139,8 +172,10 @@ def export_run(*, export_id: int) -> Export | None:
             error=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
+        if failed:
+            _discard(name)
         return Export.objects.get(pk=export_id)
-    Export.objects.filter(pk=export_id).update(
+    finished = mine.update(
         state=Export.State.DONE,
         progress=100,
         file=name,
@@ -151,6 +186,8 @@ def export_run(*, export_id: int) -> Export | None:
         category_count=result.stats.category_count,
         finished_at=timezone.now(),
     )
+    if not finished:
+        return None
     energy_record_usage(
         consumer="server",
         project_id=export.project_id,
@@ -164,7 +201,7 @@ def export_run(*, export_id: int) -> Export | None:
     return Export.objects.get(pk=export_id)
 
 
-def _produce(export: Export, name: str) -> WriteResult:
+def _produce(export: Export, name: str, mine) -> WriteResult:
     total = selected_tasks(export.project, export.selection).count()
     last = {"percent": 0}
 
@@ -173,7 +210,7 @@ def _produce(export: Export, name: str) -> WriteResult:
         percent = min(int(fraction * 100), 99)
         if percent > last["percent"]:
             last["percent"] = percent
-            Export.objects.filter(pk=export.pk, state=Export.State.RUNNING).update(progress=percent)
+            mine.update(progress=percent)
 
     options = {
         "project": export.project,
@@ -183,9 +220,43 @@ def _produce(export: Export, name: str) -> WriteResult:
         "total_images": total,
         "on_progress": progress,
     }
-    # The finished file appears under its name in one step, never half-written.
+    # The finished file appears under its name in one step, never half-written,
+    # and only while this run still holds the export.
     with open_atomically(default_storage, name) as out:
-        return write_export(out=out, **options)
+        result = write_export(out=out, **options)
+        if not mine.exists():
+            raise _ClaimLost
+        return result
+
+
+def export_sweep_stuck(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Re-queue exports whose job was lost; fail those that died too often.
+
+    A non-deferred export still pending after EXPORT_REQUEUE_AFTER_SECONDS
+    lost its message (broker down at request time); a running one whose claim
+    is stale lost its worker. Re-queueing is safe: the run claims the row, so
+    extra messages do nothing. Deferrable exports are released by energy's
+    scheduler instead.
+    """
+    from labeling.export.tasks import export_run_task
+
+    now = now or timezone.now()
+    pending_cutoff = now - timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)
+    stale_cutoff = now - timedelta(seconds=settings.EXPORT_RUN_STALE_SECONDS)
+    lost = Q(state=Export.State.PENDING, deferrable=False, created_at__lt=pending_cutoff)
+    dead = Q(state=Export.State.RUNNING) & (Q(claimed_at__lt=stale_cutoff) | Q(claimed_at__isnull=True))
+    counts = {"requeued": 0, "failed": 0}
+    rows = Export.objects.filter(lost | dead).order_by("id").values_list("pk", "state", "attempts")[:limit]
+    for pk, state, attempts in list(rows):
+        if state == Export.State.RUNNING and attempts >= settings.EXPORT_MAX_ATTEMPTS:
+            counts["failed"] += Export.objects.filter(pk=pk, state=state, attempts=attempts).update(
+                state=Export.State.FAILED,
+                error=f"Gave up after {attempts} runs that did not finish.",
+                finished_at=now,
+            )
+        elif enqueue(export_run_task, export_id=pk):
+            counts["requeued"] += 1
+    return counts
 
 
 def _discard(name: str) -> None:

@@ -14,3 +14,8 @@ def export_run_task(export_id: int) -> None:
 @shared_task(name="labeling.export.cleanup")
 def export_cleanup_task() -> int:
     return jobs.export_cleanup()
+
+
+@shared_task(name="labeling.export.sweep_stuck")
+def export_sweep_stuck_task() -> dict:
+    return jobs.export_sweep_stuck()

@@ -71,3 +71,11 @@ def derivatives_sweep(older_than_seconds: int = 600, limit: int = 500) -> int:
     for image_id in ids:
         enqueue(image_derivatives, image_id)
     return len(ids)
+
+
+@shared_task(name="labeling.ingest.orphans_sweep")
+def orphans_sweep() -> dict:
+    """Remove stored originals left without their Image row by a killed process."""
+    from labeling.ingest.orphans import orphan_originals_sweep
+
+    return orphan_originals_sweep()

@@ -28,8 +28,14 @@ class Export(models.Model):
     )
     include_images = models.BooleanField(default=False)
     zero_based_categories = models.BooleanField(default=False)
+    # Deferrable exports wait in energy's DeferredJob table, not in the broker.
+    deferrable = models.BooleanField(default=False)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)
+    # Each run claims the row by raising ``attempts`` (compare-and-set); only
+    # the holder of the current attempt may write progress, file or state.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     byte_size = models.PositiveBigIntegerField(default=0)

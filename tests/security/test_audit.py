@@ -5,7 +5,7 @@ from django.contrib.admin.sites import site
 
 from accounts.audit import Action, audit_record
 from accounts.models import AuditEvent
-from tests.factories import api_client, make_user
+from tests.factories import api_client, make_task, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,38 @@ def test_admin_changelist_renders(admin_user, client):
     client.force_login(admin_user)
     response = client.get("/admin/accounts/auditevent/")
     assert response.status_code == 200 and b"membership.add" in response.content
+
+
+def _image_urls(task) -> dict[str, str]:
+    base = f"/api/v1/images/{task.image_id}"
+    return {"file": f"{base}/file/", "display": f"{base}/display/", "thumbnail": f"{base}/thumbnail/"}
+
+
+def test_original_download_is_one_event_the_supervisor_reads(project, supervisor, client_user):
+    task = make_task(project)
+    urls = _image_urls(task)
+    client = api_client(client_user)
+    assert client.get(urls["file"]).status_code == 200
+    # What the tool fetches all day long is not a download.
+    assert client.get(urls["display"]).status_code == 200
+    assert client.get(urls["thumbnail"]).status_code == 200
+    assert client.head(urls["file"]).status_code == 200
+
+    body = api_client(supervisor).get(f"/api/v1/projects/{project.pk}/audit/").json()
+    assert body["count"] == 1
+    event = body["results"][0]
+    assert event["action"] == "image.download"
+    assert event["actor_name"] == "client" and event["actor_id"] == client_user.pk
+    assert event["project_id"] == project.pk
+    assert event["target_type"] == "image" and event["target_id"] == str(task.image_id)
+    assert event["at"]
+
+
+def test_refused_original_download_records_nothing(project, other_project, outsider, annotator):
+    task = make_task(project)
+    url = _image_urls(task)["file"]
+    # Another project's annotator, and this project's annotator without the task.
+    for attacker in (outsider, annotator):
+        response = api_client(attacker).get(url)
+        assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="image.download").exists()
