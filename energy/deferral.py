@@ -80,7 +80,9 @@ def schedule(
     )
     _decide(job, now, plan)
     if not plan.deferred:
-        transaction.on_commit(lambda: task.delay(**kwargs))
+        # Through _send: a broker outage puts the job back to waiting (the next
+        # release sends it) instead of failing the caller after its commit.
+        transaction.on_commit(lambda: _send(job, now))
     log.info("deferrable %s %s: %s (%s), start %s", kind, task_name, decision, plan.reason, plan.start.isoformat())
     return {
         "decision": decision,

@@ -68,6 +68,24 @@ def test_run_now_after_commit(project, _runs, django_capture_on_commit_callbacks
 
 
 @pytest.mark.django_db
+def test_run_now_with_the_broker_down_waits_for_the_next_release(project, _runs, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(jobs.heavy_job, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            decision = ask(12, 0, 60, 18, project)  # the caller's commit does not fail
+    assert decision["decision"] == "run_now" and _runs == []
+    job = DeferredJob.objects.get()
+    assert job.state == "waiting"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert release_due(now=DAY.replace(hour=12, minute=5)) == 1
+    assert _runs == [{"n": 12}]
+
+
+@pytest.mark.django_db
 def test_no_forecast_runs_now(_runs, django_capture_on_commit_callbacks):
     from energy.models import Site
 
