@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
-from energy.services import energy_record_usage
-from labeling.access import has_capability
+from energy.services import energy_record_usage, energy_recorded_active_seconds
+from labeling.access import task_has_capability
 from labeling.assignment import active_time_credit, lease_for_write, lease_release
 from labeling.boxes import CleanBox, validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Task
@@ -62,17 +62,26 @@ def _open_for_annotator(
 ) -> tuple[Annotation, Lease]:
     """The annotator's annotation and live lease, both locked (lease first).
 
-    The status is checked before the lease so that a finished annotation is
-    reported as such (its lease is gone by then), and again under the lock.
+    A finished annotation is reported as such rather than as "no lease" (its
+    lease is gone by then): the status is read when the lease is refused, and
+    checked again under the lock.
     """
-    unlocked = _annotation(task, annotator)
-    if unlocked.status not in statuses:
-        raise _closed(unlocked)
-    lease = lease_for_write(task=task, annotator=annotator, now=now)
+    lease = _lease_or_closed(task, annotator, statuses, now)
     annotation = _annotation(task, annotator, lock=True)
     if annotation.status not in statuses:
         raise _closed(annotation)
     return annotation, lease
+
+
+def _lease_or_closed(task: Task, annotator: User, statuses: tuple[str, ...], now: datetime) -> Lease:
+    """``lease_for_write``, but a refusal names a closed annotation first (409 ``already_*``)."""
+    try:
+        return lease_for_write(task=task, annotator=annotator, now=now)
+    except Conflict:
+        annotation = _annotation(task, annotator)
+        if annotation.status not in statuses:
+            raise _closed(annotation) from None
+        raise
 
 
 def _history(annotation: Annotation, *, action: str, actor: User, boxes: list[dict]) -> None:
@@ -115,7 +124,7 @@ def annotation_save(
     """
     now = now or timezone.now()
     target = annotator or author
-    supervising = has_capability(author, task.project_id, "review.work")
+    supervising = task_has_capability(author, task, "review.work")
     if target.pk != author.pk and not supervising:
         raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
     clean = validate_boxes(
@@ -126,21 +135,21 @@ def annotation_save(
         max_boxes=task.project.max_boxes_per_image,
     )
     with transaction.atomic():
-        annotation = _annotation(task, target)
         credited = 0.0
         writable = list(Annotation.Status.values)
         if not supervising:
-            if annotation.status not in ANNOTATOR_WRITABLE:
-                raise _closed(annotation)
             # Lease row first, annotation row second: the lock order of every
             # write path, so two tabs saving and submitting cannot deadlock.
-            lease = lease_for_write(task=task, annotator=author, now=now)
+            lease = _lease_or_closed(task, author, ANNOTATOR_WRITABLE, now)
             if active_seconds is not None:
                 # Without a report the clock is left alone: the next report
                 # may then claim that (real) wall time itself.
                 credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
                 lease.save(update_fields=["heartbeat_at"])
             writable = list(ANNOTATOR_WRITABLE)
+        annotation = _annotation(task, target)
+        if annotation.status not in writable:
+            raise _closed(annotation)
         updated = Annotation.objects.filter(
             pk=annotation.pk, version=expected_version, status__in=writable
         ).update(
@@ -189,6 +198,9 @@ def annotation_submit(
     with transaction.atomic():
         annotation, lease = _open_for_annotator(task, author, ANNOTATOR_WRITABLE, now)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+        # A rework (rejected, submitted before) already has its earlier time in
+        # the ledger: record only what came after the previous submit.
+        resubmit_since = annotation.submitted_at
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
         annotation.version += 1
@@ -211,20 +223,31 @@ def annotation_submit(
         annotation.box_list = _boxes_snapshot(annotation)
         _history(annotation, action="submit", actor=author, boxes=annotation.box_list)
         # The report row is written with the submit; the job is sent after commit.
-        quality_check_enqueue(annotation.pk)
+        quality_check_enqueue(annotation.pk, version=annotation.version, project_id=task.project_id)
         # Inside the transaction: a rolled-back submit leaves no ledger entry
         # and a committed one always has its entry.
-        energy_record_usage(
-            consumer="workstation",
-            project_id=task.project_id,
-            # A clock given by the caller may precede the row's creation time.
-            started_at=min(annotation.created_at, now),
-            ended_at=now,
-            task_id=task.pk,
-            user_id=author.pk,
-            active_seconds=annotation.active_seconds,
-        )
+        _record_workstation_energy(task, author, annotation, resubmit_since, now)
     return annotation
+
+
+def _record_workstation_energy(
+    task: Task, author: User, annotation: Annotation, resubmit_since: datetime | None, now: datetime
+) -> None:
+    seconds, started_at = annotation.active_seconds, annotation.created_at
+    if resubmit_since is not None:
+        seconds -= energy_recorded_active_seconds(task_id=task.pk, user_id=author.pk)
+        started_at = resubmit_since
+    energy_record_usage(
+        consumer="workstation",
+        project_id=task.project_id,
+        # A clock given by the caller may precede the row's creation time.
+        started_at=min(started_at, now),
+        ended_at=now,
+        task_id=task.pk,
+        user_id=author.pk,
+        active_seconds=max(0.0, seconds),
+        device_watts=author.device_watts,
+    )
 
 
 def annotation_skip(*, task: Task, author: User, reason: str, now: datetime | None = None) -> Annotation:
