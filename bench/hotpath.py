@@ -85,7 +85,7 @@ def main() -> None:
         print("\n".join(sql[:400] for sql in last_sql[args.sql]))
         return
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("LINES", "45")))
         return
     print(json.dumps({name: {"queries": statistics.median(q for q, _, _ in rows),
                              "wall_ms": round(statistics.median(w for _, w, _ in rows), 2),

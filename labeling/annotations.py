@@ -13,7 +13,7 @@ boxes.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
@@ -147,33 +147,40 @@ def annotation_save(
                 credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
                 lease.save(update_fields=["heartbeat_at"])
             writable = list(ANNOTATOR_WRITABLE)
-        annotation = _annotation(task, target)
-        if annotation.status not in writable:
-            raise _closed(annotation)
-        updated = Annotation.objects.filter(
-            pk=annotation.pk, version=expected_version, status__in=writable
-        ).update(
-            version=F("version") + 1,
-            active_seconds=F("active_seconds") + credited,
-            updated_at=now,
-        )
-        if updated == 0:
-            current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
+        annotation = _bump_version(task, target, expected_version, writable, credited, now)
+        if annotation is None:
+            # Nothing matched: say why (no annotation, closed, or a stale version).
+            current = _annotation(task, target)
+            if current.status not in writable:
+                raise _closed(current)
             raise Conflict(
                 f"This annotation changed since version {expected_version}; reload it "
-                f"(current version {current}).",
+                f"(current version {current.version}).",
                 code="version_conflict",
-                current_version=current,
+                current_version=current.version,
             )
         _replace_boxes(annotation, clean)
-        # What the UPDATE wrote, without reading the row back.
-        annotation.version = expected_version + 1
-        annotation.active_seconds += credited
-        annotation.updated_at = now
         annotation.box_list = [box.as_dict() for box in clean]
         _history(annotation, action="fix" if target.pk != author.pk else "save", actor=author,
                  boxes=annotation.box_list)
     return annotation
+
+
+def _bump_version(
+    task: Task, annotator: User, expected: int, statuses: list[str], credited: float, now: datetime
+) -> Annotation | None:
+    """``UPDATE ... WHERE version = expected RETURNING *``: the versioned write and the
+    row for the response in one round trip; None when no row matched."""
+    table = Annotation._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Annotation._meta.concrete_fields)
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        f"UPDATE {table} SET version = version + 1, active_seconds = active_seconds + %s, updated_at = %s "
+        f"WHERE task_id = %s AND annotator_id = %s AND version = %s AND status IN ({marks}) RETURNING {columns}"
+    )
+    params = [credited, connection.ops.adapt_datetimefield_value(now), task.pk, annotator.pk, expected, *statuses]
+    rows = list(Annotation.objects.raw(sql, params))
+    return rows[0] if rows else None
 
 
 def _replace_boxes(annotation: Annotation, clean: list[CleanBox]) -> None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -38,6 +38,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from accounts.roles import Role
 from config.errors import Conflict, DomainError
+from labeling.durability import commit_without_flush_wait
 from labeling.models import Annotation, Lease, Project, Task
 
 @dataclass
@@ -98,6 +99,7 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
     """Return the caller's lease on their next task, or None when nothing is left."""
     ask = LeaseRequest(project=project, annotator=annotator, now=now or timezone.now())
     with transaction.atomic():
+        commit_without_flush_wait()
         # One "next" at a time per person (two tabs pressing next together
         # must not end with two self-taken leases).
         User.objects.select_for_update().filter(pk=annotator.pk).values_list("pk").first()
@@ -172,11 +174,13 @@ def _claim_from_pool(ask: LeaseRequest, *, gold: bool) -> Lease | None:
         if passed:
             candidates = candidates.exclude(pk__in=passed)
         task = candidates.select_for_update(skip_locked=True, of=("self",)).first()
-        if task is None:
+        if task is None and not gold:
             # What is left may only be locked for a moment by someone else's
             # "next" or submit (the tail of a project, where everyone meets on
             # the last tasks): wait for that row rather than answer "nothing
-            # left" while a slot may still be free.
+            # left" while a slot may still be free. Not for gold: the regular
+            # pool comes next anyway, and an annotator who has seen every gold
+            # task would pay this query on every "next".
             task = candidates.select_for_update(of=("self",)).first()
         if task is None:
             return None
@@ -270,20 +274,38 @@ def active_time_credit(*, lease: Lease, reported: float | None, now: datetime) -
 def lease_renew(
     *, task: Task, annotator: User, active_seconds: float | None = None, now: datetime | None = None
 ) -> Lease:
-    """Extend the caller's live lease by the project's lease length (heartbeat)."""
+    """Extend the caller's live lease by the project's lease length (heartbeat).
+
+    The returned lease carries ``active_seconds_total``: the annotation's
+    active time after this credit.
+    """
     now = now or timezone.now()
     if active_seconds is not None and (not math.isfinite(active_seconds) or active_seconds < 0):
         raise DomainError("active_seconds must be a finite number >= 0.", code="invalid_active_seconds")
     with transaction.atomic():
+        commit_without_flush_wait()
         lease = lease_for_write(task=task, annotator=annotator, now=now)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
         lease.expires_at = max(lease.expires_at, now + timedelta(seconds=task.project.lease_seconds))
         lease.save(update_fields=["expires_at", "heartbeat_at"])
-        if credited:
-            Annotation.objects.filter(task=task, annotator=annotator).update(
-                active_seconds=F("active_seconds") + credited
-            )
+        lease.active_seconds_total = _credit_active_seconds(task, annotator, credited)
     return lease
+
+
+def _credit_active_seconds(task: Task, annotator: User, credited: float) -> float:
+    """Add the credit and return the new total in one round trip (UPDATE ... RETURNING)."""
+    if not credited:
+        total = Annotation.objects.filter(task=task, annotator=annotator).values_list("active_seconds", flat=True)
+        return next(iter(total), 0.0)
+    table = Annotation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET active_seconds = active_seconds + %s "
+            "WHERE task_id = %s AND annotator_id = %s RETURNING active_seconds",
+            [credited, task.pk, annotator.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0.0
 
 
 def lease_release(*, lease: Lease, reason: str, now: datetime) -> None:

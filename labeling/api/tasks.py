@@ -20,7 +20,7 @@ from labeling.api.task_serializers import (
     SkipSerializer,
     TaskSerializer,
 )
-from labeling.models import Annotation, Task
+from labeling.models import Task
 
 ANNOTATOR_PARAM = OpenApiParameter(
     "annotator", int, description="Supervisors: whose annotation (user id); default your own."
@@ -119,11 +119,9 @@ class TaskHeartbeatView(APIView):
         task = access_task(request.user, task_id, "tasks.annotate")
         data = _valid(ActiveTimeSerializer, request.data)
         lease = assignment.lease_renew(task=task, annotator=request.user, active_seconds=data.get("active_seconds"))
-        active = Annotation.objects.filter(task=task, annotator=request.user).values_list(
-            "active_seconds", flat=True
-        ).first()
         return Response(HeartbeatOutSerializer(
-            {"expires_at": lease.expires_at, "assigned": lease.assigned_by_id is not None, "active_seconds": active or 0.0}
+            {"expires_at": lease.expires_at, "assigned": lease.assigned_by_id is not None,
+             "active_seconds": lease.active_seconds_total}
         ).data)
 
 
