@@ -341,7 +341,8 @@ def task_assign(*, task: Task, annotator: User, assigned_by: User, now: datetime
     """
     now = now or timezone.now()
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("project", "image").get(pk=task.pk)
+        # Lock the task row only: the project and image rows are read, not changed.
+        task = Task.objects.select_for_update(of=("self",)).select_related("project", "image").get(pk=task.pk)
         role = Membership.objects.filter(project_id=task.project_id, user=annotator).values_list("role", flat=True).first()
         if role != Role.ANNOTATOR:
             raise DomainError(f"{annotator.username} is not an annotator of this project.", code="not_an_annotator")
