@@ -38,7 +38,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from accounts.roles import Role
 from config.errors import Conflict, DomainError
-from labeling.durability import commit_without_flush_wait
+from labeling.durability import without_flush_wait
 from labeling.models import Annotation, Lease, Project, Task
 
 @dataclass
@@ -99,10 +99,10 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
     """Return the caller's lease on their next task, or None when nothing is left."""
     ask = LeaseRequest(project=project, annotator=annotator, now=now or timezone.now())
     with transaction.atomic():
-        commit_without_flush_wait()
         # One "next" at a time per person (two tabs pressing next together
-        # must not end with two self-taken leases).
-        User.objects.select_for_update().filter(pk=annotator.pk).values_list("pk").first()
+        # must not end with two self-taken leases). The same query relaxes the
+        # commit (labeling/durability.py): a lease is bookkeeping.
+        without_flush_wait(User.objects.select_for_update().filter(pk=annotator.pk)).only("pk").first()
         for strategy in STRATEGIES:
             lease = strategy(ask)
             if lease is not None:
@@ -231,17 +231,15 @@ def _lease_create(*, task: Task, annotator: User, now: datetime, assigned_by: Us
 # --- keeping a lease -------------------------------------------------------
 
 
-def lease_for_write(*, task: Task, annotator: User, now: datetime) -> Lease:
+def lease_for_write(*, task: Task, annotator: User, now: datetime, relaxed: bool = False) -> Lease:
     """Return the annotator's live lease on the task, locked, or refuse with 409.
 
     ``lease_expired`` when the last lease ran out, ``no_lease`` when the
     annotator holds none (never had one, or released it by submit or skip).
+    ``relaxed``: the transaction only keeps the lease (see durability.py).
     """
-    lease = (
-        Lease.objects.select_for_update()
-        .filter(task=task, annotator=annotator, released_at__isnull=True)
-        .first()
-    )
+    leases = Lease.objects.select_for_update().filter(task=task, annotator=annotator, released_at__isnull=True)
+    lease = (without_flush_wait(leases) if relaxed else leases).first()
     if lease is not None and lease.expires_at > now:
         return lease
     expired = lease is not None or Lease.objects.filter(
@@ -283,8 +281,7 @@ def lease_renew(
     if active_seconds is not None and (not math.isfinite(active_seconds) or active_seconds < 0):
         raise DomainError("active_seconds must be a finite number >= 0.", code="invalid_active_seconds")
     with transaction.atomic():
-        commit_without_flush_wait()
-        lease = lease_for_write(task=task, annotator=annotator, now=now)
+        lease = lease_for_write(task=task, annotator=annotator, now=now, relaxed=True)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
         lease.expires_at = max(lease.expires_at, now + timedelta(seconds=task.project.lease_seconds))
         lease.save(update_fields=["expires_at", "heartbeat_at"])

@@ -11,10 +11,16 @@ reviews and everything else keep the default synchronous commit.
 """
 
 from django.db import connection
+from django.db.models import CharField, Func, QuerySet, Value
 
 
-def commit_without_flush_wait() -> None:
-    """Inside ``transaction.atomic``: this transaction's commit does not wait for the disk."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
+def without_flush_wait(queryset: QuerySet) -> QuerySet:
+    """The same rows; on PostgreSQL the query also sets ``synchronous_commit = off`` for
+    the rest of the transaction (``set_config(..., is_local => true)`` in its select
+    list: no extra round trip). The caller must select the annotation (``.first()``,
+    ``.only()``), not ``values_list``, for it to run."""
+    if connection.vendor != "postgresql":
+        return queryset
+    relaxed = Func(Value("synchronous_commit"), Value("off"), Value(True), function="set_config",
+                   output_field=CharField())
+    return queryset.annotate(_no_flush_wait=relaxed)
