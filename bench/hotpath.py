@@ -47,8 +47,10 @@ def main() -> None:
     from tests.factories import add_member, api_client, make_project, make_task, make_user
 
     project = make_project(overlap=1, gold_rate=0.05)
-    for _ in range(args.rounds + 5):
-        make_task(project)
+    gold = [{"label": "yak", "x": 10, "y": 10, "width": 20, "height": 20}]
+    for n in range(args.rounds + 5):
+        # 5 % gold, as in bench/assignment.py.
+        make_task(project, **({"is_gold": True, "gold_boxes": gold} if n % 20 == 7 else {}))
     annotator = make_user()
     add_member(project, annotator, "annotator")
     client: APIClient = api_client(annotator)

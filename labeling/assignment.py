@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -47,11 +47,15 @@ class LeaseRequest:
     annotator: User
     now: datetime
     _live: list[Lease] | None = None
+    # (annotations seen in the project, of which gold), read with the user lock.
+    seen: tuple[int, int] = (0, 0)
 
     def live_leases(self) -> list[Lease]:
         """The caller's live leases in the project, oldest first (one query, shared)."""
         if self._live is None:
             self._live = list(_live_leases(self))
+            for lease in self._live:
+                lease.task.project = self.project
         return self._live
 
 
@@ -102,7 +106,14 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
         # One "next" at a time per person (two tabs pressing next together
         # must not end with two self-taken leases). The same query relaxes the
         # commit (labeling/durability.py): a lease is bookkeeping.
-        without_flush_wait(User.objects.select_for_update().filter(pk=annotator.pk)).only("pk").first()
+        me = User.objects.select_for_update().filter(pk=annotator.pk)
+        if project.gold_rate > 0:
+            # What the gold rate needs, in the same round trip. Counted in the
+            # statement's snapshot: a second tab's "next" committed while this
+            # one waited for the lock may be missed, moving gold by one task.
+            me = me.annotate(_seen=_seen_count(annotator, project), _seen_gold=_seen_count(annotator, project, gold=True))
+        row = without_flush_wait(me).only("pk").first()
+        ask.seen = (getattr(row, "_seen", 0), getattr(row, "_seen_gold", 0))
         for strategy in STRATEGIES:
             lease = strategy(ask)
             if lease is not None:
@@ -121,19 +132,25 @@ def _live_leases(ask: LeaseRequest) -> QuerySet[Lease]:
             released_at__isnull=True,
             expires_at__gt=ask.now,
         )
-        .select_related("task", "task__project", "task__image")
+        .select_related("task", "task__image")
         .order_by("created_at", "id")
     )
 
 
+def _seen_count(annotator: User, project: Project, *, gold: bool = False) -> Coalesce:
+    seen = Annotation.objects.filter(annotator=annotator, task__project=project)
+    if gold:
+        seen = seen.filter(task__is_gold=True)
+    counted = seen.order_by().values("annotator").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _gold_is_due(ask: LeaseRequest) -> bool:
-    seen = Annotation.objects.filter(annotator=ask.annotator, task__project=ask.project).aggregate(
-        total=Count("id"), gold=Count("id", filter=Q(task__is_gold=True))
-    )
+    total, gold = ask.seen
     # Gold at positions 1/rate, 2/rate, ... of the caller's stream; the
     # epsilon keeps 0.29 * 100 from flooring to 28.
-    owed = math.floor(ask.project.gold_rate * (seen["total"] + 1) + 1e-9)
-    return seen["gold"] < owed
+    owed = math.floor(ask.project.gold_rate * (total + 1) + 1e-9)
+    return gold < owed
 
 
 def _live_lease_count(task_ref, now: datetime) -> Subquery:
