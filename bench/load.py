@@ -231,7 +231,9 @@ def client_user(client: Client, state: dict, args, stop: float) -> None:
         if isinstance(export, dict) and "id" in export:
             for _ in range(60):
                 _, current = client.call("export.get", "GET", f"/api/v1/exports/{export['id']}/")
-                if not isinstance(current, dict) or current.get("status", current.get("state")) in {"done", "failed"}:
+                # "state" is the job's; "status" is the selection (accepted, ...).
+                state = current.get("state") if isinstance(current, dict) else None
+                if state in {"done", "failed", None}:
                     break
                 time.sleep(1)
             client.call("export.download", "GET", f"/api/v1/exports/{export['id']}/download/")
