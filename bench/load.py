@@ -12,8 +12,18 @@ back to reading what exists (project, labels, images), so the script measures
 whatever the build offers.
 
 Usage:
-    python bench/load.py --setup --images 200            # create data (ORM, once)
+    python bench/load.py --setup                         # data: 1,000 open tasks (ORM)
     python bench/load.py --base http://127.0.0.1:8190 --duration 60
+
+``--setup`` tops the project up to ``--images`` *open* tasks, so a re-run on
+the same database starts with a full pool: 50 annotators at the default
+think time submit ~400 tasks a minute, and a pool that runs dry turns "next"
+into cheap 204s, which would flatter the figures (``pool_ran_dry`` says so).
+
+Supervisors split the review queue by task id (supervisor i of n decides the
+tasks with ``id % n == i``), so two of them never decide the same task; a 409
+on a decision is still possible (the task left review in between) and is
+counted under ``expected_conflicts``, not as an error.
 """
 
 import argparse
@@ -57,8 +67,8 @@ def setup(images: int, annotators: int, supervisors: int, clients: int) -> dict:
     project, _ = Project.objects.get_or_create(slug=BENCH_PROJECT_SLUG, defaults={"name": "Bench: Qinghai load"})
     for order, name in enumerate(["yak", "snow_leopard", "tibetan_antelope", "tent"]):
         LabelClass.objects.get_or_create(project=project, name=name, defaults={"order": order, "hotkey": order + 1})
-    have = project.tasks.count()
-    for n in range(have, images):
+    have, open_now = project.tasks.count(), project.tasks.filter(status="open").count()
+    for n in range(have, have + max(0, images - open_now)):
         buf = io.BytesIO()
         PILImage.new("RGB", (64, 48), (n % 256, (n * 7) % 256, 90)).save(buf, "PNG")
         data = buf.getvalue()
@@ -80,6 +90,7 @@ def setup(images: int, annotators: int, supervisors: int, clients: int) -> dict:
     state = {
         "project": project.pk,
         "images": list(project.images.order_by("id").values_list("id", flat=True)[:images]),
+        "open_tasks": project.tasks.filter(status="open").count(),
         "annotators": [user_with_token(f"bench-annotator{i}", "annotator") for i in range(1, annotators + 1)],
         "supervisors": [user_with_token(f"bench-supervisor{i}", "supervisor") for i in range(1, supervisors + 1)],
         "clients": [user_with_token(f"bench-client{i}", "client") for i in range(1, clients + 1)],
@@ -98,14 +109,17 @@ class Recorder:
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.errors: dict[str, int] = defaultdict(int)
         self.missing: dict[str, int] = defaultdict(int)
+        self.conflicts: dict[str, int] = defaultdict(int)
         self.examples: dict[str, str] = {}
         self.submitted = 0
 
-    def add(self, name: str, status: int, ms: float, ok: set[int], body: bytes) -> None:
+    def add(self, name: str, status: int, ms: float, ok: set[int], body: bytes, expected: set[int]) -> None:
         with self.lock:
             self.times[name].append(ms)
             self.statuses[name][status] += 1
-            if status in MISSING and status not in ok:
+            if status in expected:
+                self.conflicts[name] += 1
+            elif status in MISSING and status not in ok:
                 self.missing[name] += 1
             elif status not in ok:
                 self.errors[name] += 1
@@ -118,7 +132,7 @@ class Client:
         self.host, self.port = parsed.hostname, parsed.port or 80
         self.token, self.recorder = token, recorder
 
-    def call(self, name: str, method: str, path: str, body=None, ok=(200,)) -> tuple[int, object]:
+    def call(self, name: str, method: str, path: str, body=None, ok=(200,), expected=()) -> tuple[int, object]:
         headers = {"Authorization": f"Token {self.token}", "Accept": "application/json"}
         payload = None
         if body is not None:
@@ -135,7 +149,7 @@ class Client:
         except OSError as exc:
             status, raw = 599, str(exc).encode()
         ms = (time.perf_counter() - start) * 1000
-        self.recorder.add(name, status, ms, set(ok), raw)
+        self.recorder.add(name, status, ms, set(ok), raw, set(expected))
         data = None
         if raw and status < 300:
             try:
@@ -183,7 +197,7 @@ def annotator(client: Client, state: dict, args, stop: float) -> None:
         _think(args)
 
 
-def supervisor(client: Client, state: dict, args, stop: float) -> None:
+def supervisor(client: Client, state: dict, args, stop: float, index: int = 0, of: int = 1) -> None:
     project = state["project"]
     while time.time() < stop:
         status, queue = client.call("review.queue", "GET", f"/api/v1/projects/{project}/review-queue/")
@@ -192,12 +206,17 @@ def supervisor(client: Client, state: dict, args, stop: float) -> None:
             items = queue.get("results", [])
         elif isinstance(queue, list):
             items = queue
-        for item in items[:3]:
+        mine = []
+        for item in items:
             task_id = item.get("task_id") or item.get("task") or item.get("id")
             if isinstance(task_id, dict):
                 task_id = task_id.get("id")
+            if isinstance(task_id, int) and task_id % of == index:
+                mine.append(task_id)
+        for task_id in mine[:3]:
+            # 409: the task left review in between (decided elsewhere): expected, not an error.
             client.call("review.decide", "POST", f"/api/v1/tasks/{task_id}/review/",
-                        {"decision": "accept", "comment": ""}, ok=(200, 201))
+                        {"decision": "accept", "comment": ""}, ok=(200, 201), expected=(409,))
         if status in MISSING:
             client.call("members.get", "GET", f"/api/v1/projects/{project}/members/")
             client.call("audit.get", "GET", f"/api/v1/projects/{project}/audit/")
@@ -212,7 +231,9 @@ def client_user(client: Client, state: dict, args, stop: float) -> None:
         if isinstance(export, dict) and "id" in export:
             for _ in range(60):
                 _, current = client.call("export.get", "GET", f"/api/v1/exports/{export['id']}/")
-                if not isinstance(current, dict) or current.get("status", current.get("state")) in {"done", "failed"}:
+                # "state" is the job's; "status" is the selection (accepted, ...).
+                state = current.get("state") if isinstance(current, dict) else None
+                if state in {"done", "failed", None}:
                     break
                 time.sleep(1)
             client.call("export.download", "GET", f"/api/v1/exports/{export['id']}/download/")
@@ -232,11 +253,13 @@ def run(args) -> dict:
     recorder = Recorder()
     stop = time.time() + args.duration
     threads = []
-    people = [(annotator, t) for t in state["annotators"][: args.annotators]]
-    people += [(supervisor, t) for t in state["supervisors"][: args.supervisors]]
-    people += [(client_user, t) for t in state["clients"][: args.clients]]
-    for role, token in people:
-        thread = threading.Thread(target=role, args=(Client(args.base, token, recorder), state, args, stop), daemon=True)
+    reviewers = state["supervisors"][: args.supervisors]
+    people = [(annotator, t, {}) for t in state["annotators"][: args.annotators]]
+    people += [(supervisor, t, {"index": i, "of": len(reviewers)}) for i, t in enumerate(reviewers)]
+    people += [(client_user, t, {}) for t in state["clients"][: args.clients]]
+    for role, token, extra in people:
+        thread = threading.Thread(target=role, args=(Client(args.base, token, recorder), state, args, stop),
+                                  kwargs=extra, daemon=True)
         thread.start()
         threads.append(thread)
         time.sleep(args.ramp / max(1, len(people)))
@@ -254,6 +277,7 @@ def run(args) -> dict:
             "p99_ms": round(percentile(values, 0.99), 1),
             "errors": recorder.errors.get(name, 0),
             "missing_404_405": recorder.missing.get(name, 0),
+            "expected_conflicts": recorder.conflicts.get(name, 0),
             "statuses": dict(sorted(recorder.statuses[name].items())),
         }
         if name in recorder.examples:
@@ -270,16 +294,19 @@ def run(args) -> dict:
         "requests_per_s": round(total / args.duration, 1),
         "error_rate": round(errors / served, 4) if served else None,
         "missing_endpoints": sorted(n for n, c in recorder.missing.items() if c),
+        "expected_conflicts": sum(recorder.conflicts.values()),
+        "pool_ran_dry": recorder.statuses.get("tasks.next", {}).get(204, 0) > 0,
         "tasks_submitted": recorder.submitted,
         "tasks_per_hour": round(recorder.submitted * 3600 / args.duration, 1),
         "endpoints": endpoints,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--setup", action="store_true", help="create the bench project and users, then exit")
-    parser.add_argument("--images", type=int, default=200)
+    parser.add_argument("--images", type=int, default=1000, help="open tasks --setup tops the project up to")
     parser.add_argument("--base", default="http://127.0.0.1:8190")
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--supervisors", type=int, default=2)
@@ -290,7 +317,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.setup:
         state = setup(args.images, args.annotators, args.supervisors, args.clients)
-        print(json.dumps({"project": state["project"], "images": len(state["images"]),
+        print(json.dumps({"project": state["project"], "open_tasks": state["open_tasks"],
                           "annotators": len(state["annotators"])}))
         return
     print(json.dumps(run(args), indent=2))

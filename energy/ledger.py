@@ -16,6 +16,9 @@ from energy.workstation import workstation_kwh
 
 log = logging.getLogger("energy.ledger")
 
+# Default of ``device_watts``: read the user's watts from the database.
+LOOK_UP = object()
+
 
 def site_for_project(project_id: int | None) -> Site:
     """The project's site; an unknown slug gets a site with no supply data (shares stay unknown)."""
@@ -48,6 +51,7 @@ def ledger_record(
     site: str | None = None,
     basis: str = "estimated",
     it_kwh: float | None = None,
+    device_watts: float | None | object = LOOK_UP,
 ) -> LedgerEntry:
     if consumer not in LedgerEntry.Consumer.values:
         raise DomainError(f"consumer must be workstation or server, not {consumer!r}", code="invalid_consumer")
@@ -65,8 +69,8 @@ def ledger_record(
     if consumer == LedgerEntry.Consumer.WORKSTATION:
         if active_seconds is None and it_kwh is None:
             raise DomainError("a workstation entry needs active_seconds", code="invalid_usage")
-        watts = None
-        if user_id is not None:
+        watts = None if device_watts is LOOK_UP else device_watts
+        if user_id is not None and device_watts is LOOK_UP:
             watts = get_user_model().objects.filter(pk=user_id).values_list("device_watts", flat=True).first()
         watts = the_site.default_workstation_watts if watts is None else watts
         if it_kwh is None:
@@ -91,3 +95,11 @@ def ledger_record(
         job_kind=job_kind[:64], job_id=str(job_id)[:128], start=started_at, end=ended_at,
         it_kwh=it_kwh, pue_applied=pue, kwh=it_kwh * pue, basis=basis, method=method, details=details,
     )
+
+
+def recorded_active_seconds(*, task_id: int, user_id: int) -> float:
+    """Sum of ``active_seconds`` of the user's workstation entries for the task."""
+    rows = LedgerEntry.objects.filter(
+        consumer=LedgerEntry.Consumer.WORKSTATION, task_id=task_id, user_id=user_id
+    ).values_list("details", flat=True)
+    return sum(float((details or {}).get("active_seconds") or 0.0) for details in rows)

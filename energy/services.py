@@ -53,6 +53,7 @@ def energy_record_usage(
     site: str | None = None,
     basis: str = "estimated",
     it_kwh: float | None = None,
+    device_watts: float | None | object = ledger.LOOK_UP,
 ) -> None:
     """Record one consumption interval in the energy ledger.
 
@@ -60,13 +61,20 @@ def energy_record_usage(
     ``active_seconds`` × the user's device watts or the site default; no PUE)
     or ``"server"`` (a job's ``cpu_seconds`` × watts per core, × the site PUE).
     ``site`` defaults to the project's ``energy_site``. A metered figure may be
-    given as ``it_kwh`` with ``basis="measured"``.
+    given as ``it_kwh`` with ``basis="measured"``. A caller that holds the
+    user row passes its ``device_watts`` (None: the site default) to save a query.
     """
     ledger.ledger_record(
         consumer=consumer, project_id=project_id, started_at=started_at, ended_at=ended_at,
         task_id=task_id, user_id=user_id, job_kind=job_kind, job_id=job_id,
         active_seconds=active_seconds, cpu_seconds=cpu_seconds, site=site, basis=basis, it_kwh=it_kwh,
+        device_watts=device_watts,
     )
+
+
+def energy_recorded_active_seconds(*, task_id: int, user_id: int) -> float:
+    """Active seconds already in the ledger for this annotator's work on the task."""
+    return ledger.recorded_active_seconds(task_id=task_id, user_id=user_id)
 
 
 def schedule_deferrable(

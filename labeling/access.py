@@ -7,11 +7,12 @@ not act on gives 403.
 """
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import Membership, User
 from accounts.roles import role_allows
 from config.errors import Forbidden, NotFound
-from labeling.models import Export, Image, Project, Task
+from labeling.models import Annotation, Export, Image, Lease, Project, Task
 
 
 def project_role(user: User | AnonymousUser, project_id: int) -> str | None:
@@ -25,10 +26,25 @@ def project_role(user: User | AnonymousUser, project_id: int) -> str | None:
     )
 
 
+def _role_subquery(user: User, project_ref: str) -> Subquery:
+    return Subquery(
+        Membership.objects.filter(project_id=OuterRef(project_ref), user=user).order_by("id").values("role")[:1]
+    )
+
+
 def has_capability(user: User | AnonymousUser, project_id: int, capability: str) -> bool:
     if user.is_authenticated and user.is_staff:
         return True
     return role_allows(project_role(user, project_id), capability)
+
+
+def task_has_capability(user: User | AnonymousUser, task: Task, capability: str) -> bool:
+    """``has_capability`` on the task's project, reusing the role ``access_task`` read with the task."""
+    if user.is_authenticated and user.is_staff:
+        return True
+    known = getattr(task, "_viewer_role", None)
+    role = known[1] if known is not None and known[0] == user.pk else project_role(user, task.project_id)
+    return role_allows(role, capability)
 
 
 def _require(user: User | AnonymousUser, project_id: int, capability: str, role: str | None) -> None:
@@ -53,10 +69,14 @@ def _as_id(value: object) -> int:
 def access_project(user, project_id: object, capability: str = "project.view") -> Project:
     """Return the project if the user holds ``capability`` in it."""
     pk = _as_id(project_id)
-    project = Project.objects.filter(pk=pk).first()
+    projects = Project.objects.filter(pk=pk)
+    if user.is_authenticated:
+        # The caller's role comes with the row: one round trip, not two.
+        projects = projects.annotate(_role=_role_subquery(user, "pk"))
+    project = projects.first()
     if project is None:
         raise NotFound("Not found.")
-    _require(user, pk, capability, project_role(user, pk))
+    _require(user, pk, capability, getattr(project, "_role", None))
     return project
 
 
@@ -68,26 +88,29 @@ def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Ta
     ``capability`` is what the caller is about to do with it.
     """
     pk = _as_id(task_id)
-    task = Task.objects.select_related("project", "image").filter(pk=pk).first()
+    tasks = Task.objects.select_related("project", "image").filter(pk=pk)
+    staff = user.is_authenticated and user.is_staff
+    if user.is_authenticated and not staff:
+        # Role and "has this annotator touched the task" come with the row:
+        # one round trip instead of three on every annotator call.
+        tasks = tasks.annotate(
+            _role=_role_subquery(user, "project_id"),
+            _touched=Exists(Annotation.objects.filter(task=OuterRef("pk"), annotator=user))
+            | Exists(Lease.objects.filter(task=OuterRef("pk"), annotator=user)),
+        )
+    task = tasks.first()
     if task is None:
         raise NotFound("Not found.")
-    if user.is_authenticated and user.is_staff:
+    if staff:
         return task
-    role = project_role(user, task.project_id)
+    role = getattr(task, "_role", None)
     if role is None:
         raise NotFound("Not found.")
-    if role == "annotator" and not _annotator_touches(user, task):
+    if role == "annotator" and not task._touched:
         raise NotFound("Not found.")
     _require(user, task.project_id, capability, role)
+    task._viewer_role = (user.pk, role)
     return task
-
-
-def _annotator_touches(user, task: Task) -> bool:
-    # Annotations first: taking a lease creates one, so this usually answers.
-    return (
-        task.annotations.filter(annotator=user).exists()
-        or task.leases.filter(annotator=user).exists()
-    )
 
 
 def access_image(user, image_id: object) -> Image:

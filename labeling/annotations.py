@@ -13,14 +13,14 @@ boxes.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
-from energy.services import energy_record_usage
-from labeling.access import has_capability
+from energy.services import energy_record_usage, energy_recorded_active_seconds
+from labeling.access import task_has_capability
 from labeling.assignment import active_time_credit, lease_for_write, lease_release
 from labeling.boxes import CleanBox, validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Task
@@ -62,17 +62,26 @@ def _open_for_annotator(
 ) -> tuple[Annotation, Lease]:
     """The annotator's annotation and live lease, both locked (lease first).
 
-    The status is checked before the lease so that a finished annotation is
-    reported as such (its lease is gone by then), and again under the lock.
+    A finished annotation is reported as such rather than as "no lease" (its
+    lease is gone by then): the status is read when the lease is refused, and
+    checked again under the lock.
     """
-    unlocked = _annotation(task, annotator)
-    if unlocked.status not in statuses:
-        raise _closed(unlocked)
-    lease = lease_for_write(task=task, annotator=annotator, now=now)
+    lease = _lease_or_closed(task, annotator, statuses, now)
     annotation = _annotation(task, annotator, lock=True)
     if annotation.status not in statuses:
         raise _closed(annotation)
     return annotation, lease
+
+
+def _lease_or_closed(task: Task, annotator: User, statuses: tuple[str, ...], now: datetime) -> Lease:
+    """``lease_for_write``, but a refusal names a closed annotation first (409 ``already_*``)."""
+    try:
+        return lease_for_write(task=task, annotator=annotator, now=now)
+    except Conflict:
+        annotation = _annotation(task, annotator)
+        if annotation.status not in statuses:
+            raise _closed(annotation) from None
+        raise
 
 
 def _history(annotation: Annotation, *, action: str, actor: User, boxes: list[dict]) -> None:
@@ -115,7 +124,7 @@ def annotation_save(
     """
     now = now or timezone.now()
     target = annotator or author
-    supervising = has_capability(author, task.project_id, "review.work")
+    supervising = task_has_capability(author, task, "review.work")
     if target.pk != author.pk and not supervising:
         raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
     clean = validate_boxes(
@@ -126,45 +135,52 @@ def annotation_save(
         max_boxes=task.project.max_boxes_per_image,
     )
     with transaction.atomic():
-        annotation = _annotation(task, target)
         credited = 0.0
         writable = list(Annotation.Status.values)
         if not supervising:
-            if annotation.status not in ANNOTATOR_WRITABLE:
-                raise _closed(annotation)
             # Lease row first, annotation row second: the lock order of every
             # write path, so two tabs saving and submitting cannot deadlock.
-            lease = lease_for_write(task=task, annotator=author, now=now)
+            lease = _lease_or_closed(task, author, ANNOTATOR_WRITABLE, now)
             if active_seconds is not None:
                 # Without a report the clock is left alone: the next report
                 # may then claim that (real) wall time itself.
                 credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
                 lease.save(update_fields=["heartbeat_at"])
             writable = list(ANNOTATOR_WRITABLE)
-        updated = Annotation.objects.filter(
-            pk=annotation.pk, version=expected_version, status__in=writable
-        ).update(
-            version=F("version") + 1,
-            active_seconds=F("active_seconds") + credited,
-            updated_at=now,
-        )
-        if updated == 0:
-            current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
+        annotation = _bump_version(task, target, expected_version, writable, credited, now)
+        if annotation is None:
+            # Nothing matched: say why (no annotation, closed, or a stale version).
+            current = _annotation(task, target)
+            if current.status not in writable:
+                raise _closed(current)
             raise Conflict(
                 f"This annotation changed since version {expected_version}; reload it "
-                f"(current version {current}).",
+                f"(current version {current.version}).",
                 code="version_conflict",
-                current_version=current,
+                current_version=current.version,
             )
         _replace_boxes(annotation, clean)
-        # What the UPDATE wrote, without reading the row back.
-        annotation.version = expected_version + 1
-        annotation.active_seconds += credited
-        annotation.updated_at = now
         annotation.box_list = [box.as_dict() for box in clean]
         _history(annotation, action="fix" if target.pk != author.pk else "save", actor=author,
                  boxes=annotation.box_list)
     return annotation
+
+
+def _bump_version(
+    task: Task, annotator: User, expected: int, statuses: list[str], credited: float, now: datetime
+) -> Annotation | None:
+    """``UPDATE ... WHERE version = expected RETURNING *``: the versioned write and the
+    row for the response in one round trip; None when no row matched."""
+    table = Annotation._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Annotation._meta.concrete_fields)
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        f"UPDATE {table} SET version = version + 1, active_seconds = active_seconds + %s, updated_at = %s "
+        f"WHERE task_id = %s AND annotator_id = %s AND version = %s AND status IN ({marks}) RETURNING {columns}"
+    )
+    params = [credited, connection.ops.adapt_datetimefield_value(now), task.pk, annotator.pk, expected, *statuses]
+    rows = list(Annotation.objects.raw(sql, params))
+    return rows[0] if rows else None
 
 
 def _replace_boxes(annotation: Annotation, clean: list[CleanBox]) -> None:
@@ -189,6 +205,9 @@ def annotation_submit(
     with transaction.atomic():
         annotation, lease = _open_for_annotator(task, author, ANNOTATOR_WRITABLE, now)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+        # A rework (rejected, submitted before) already has its earlier time in
+        # the ledger: record only what came after the previous submit.
+        resubmit_since = annotation.submitted_at
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
         annotation.version += 1
@@ -211,20 +230,31 @@ def annotation_submit(
         annotation.box_list = _boxes_snapshot(annotation)
         _history(annotation, action="submit", actor=author, boxes=annotation.box_list)
         # The report row is written with the submit; the job is sent after commit.
-        quality_check_enqueue(annotation.pk)
+        quality_check_enqueue(annotation.pk, version=annotation.version, project_id=task.project_id)
         # Inside the transaction: a rolled-back submit leaves no ledger entry
         # and a committed one always has its entry.
-        energy_record_usage(
-            consumer="workstation",
-            project_id=task.project_id,
-            # A clock given by the caller may precede the row's creation time.
-            started_at=min(annotation.created_at, now),
-            ended_at=now,
-            task_id=task.pk,
-            user_id=author.pk,
-            active_seconds=annotation.active_seconds,
-        )
+        _record_workstation_energy(task, author, annotation, resubmit_since, now)
     return annotation
+
+
+def _record_workstation_energy(
+    task: Task, author: User, annotation: Annotation, resubmit_since: datetime | None, now: datetime
+) -> None:
+    seconds, started_at = annotation.active_seconds, annotation.created_at
+    if resubmit_since is not None:
+        seconds -= energy_recorded_active_seconds(task_id=task.pk, user_id=author.pk)
+        started_at = resubmit_since
+    energy_record_usage(
+        consumer="workstation",
+        project_id=task.project_id,
+        # A clock given by the caller may precede the row's creation time.
+        started_at=min(started_at, now),
+        ended_at=now,
+        task_id=task.pk,
+        user_id=author.pk,
+        active_seconds=max(0.0, seconds),
+        device_watts=author.device_watts,
+    )
 
 
 def annotation_skip(*, task: Task, author: User, reason: str, now: datetime | None = None) -> Annotation:

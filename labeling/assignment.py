@@ -30,14 +30,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.roles import Role
 from config.errors import Conflict, DomainError
+from labeling.durability import without_flush_wait
 from labeling.models import Annotation, Lease, Project, Task
 
 @dataclass
@@ -46,11 +47,15 @@ class LeaseRequest:
     annotator: User
     now: datetime
     _live: list[Lease] | None = None
+    # (annotations seen in the project, of which gold), read with the user lock.
+    seen: tuple[int, int] = (0, 0)
 
     def live_leases(self) -> list[Lease]:
         """The caller's live leases in the project, oldest first (one query, shared)."""
         if self._live is None:
             self._live = list(_live_leases(self))
+            for lease in self._live:
+                lease.task.project = self.project
         return self._live
 
 
@@ -99,8 +104,16 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
     ask = LeaseRequest(project=project, annotator=annotator, now=now or timezone.now())
     with transaction.atomic():
         # One "next" at a time per person (two tabs pressing next together
-        # must not end with two self-taken leases).
-        User.objects.select_for_update().filter(pk=annotator.pk).values_list("pk").first()
+        # must not end with two self-taken leases). The same query relaxes the
+        # commit (labeling/durability.py): a lease is bookkeeping.
+        me = User.objects.select_for_update().filter(pk=annotator.pk)
+        if project.gold_rate > 0:
+            # What the gold rate needs, in the same round trip. Counted in the
+            # statement's snapshot: a second tab's "next" committed while this
+            # one waited for the lock may be missed, moving gold by one task.
+            me = me.annotate(_seen=_seen_count(annotator, project), _seen_gold=_seen_count(annotator, project, gold=True))
+        row = without_flush_wait(me).only("pk").first()
+        ask.seen = (getattr(row, "_seen", 0), getattr(row, "_seen_gold", 0))
         for strategy in STRATEGIES:
             lease = strategy(ask)
             if lease is not None:
@@ -119,19 +132,25 @@ def _live_leases(ask: LeaseRequest) -> QuerySet[Lease]:
             released_at__isnull=True,
             expires_at__gt=ask.now,
         )
-        .select_related("task", "task__project", "task__image")
+        .select_related("task", "task__image")
         .order_by("created_at", "id")
     )
 
 
+def _seen_count(annotator: User, project: Project, *, gold: bool = False) -> Coalesce:
+    seen = Annotation.objects.filter(annotator=annotator, task__project=project)
+    if gold:
+        seen = seen.filter(task__is_gold=True)
+    counted = seen.order_by().values("annotator").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def _gold_is_due(ask: LeaseRequest) -> bool:
-    seen = Annotation.objects.filter(annotator=ask.annotator, task__project=ask.project).aggregate(
-        total=Count("id"), gold=Count("id", filter=Q(task__is_gold=True))
-    )
+    total, gold = ask.seen
     # Gold at positions 1/rate, 2/rate, ... of the caller's stream; the
     # epsilon keeps 0.29 * 100 from flooring to 28.
-    owed = math.floor(ask.project.gold_rate * (seen["total"] + 1) + 1e-9)
-    return seen["gold"] < owed
+    owed = math.floor(ask.project.gold_rate * (total + 1) + 1e-9)
+    return gold < owed
 
 
 def _live_lease_count(task_ref, now: datetime) -> Subquery:
@@ -172,11 +191,13 @@ def _claim_from_pool(ask: LeaseRequest, *, gold: bool) -> Lease | None:
         if passed:
             candidates = candidates.exclude(pk__in=passed)
         task = candidates.select_for_update(skip_locked=True, of=("self",)).first()
-        if task is None:
+        if task is None and not gold:
             # What is left may only be locked for a moment by someone else's
             # "next" or submit (the tail of a project, where everyone meets on
             # the last tasks): wait for that row rather than answer "nothing
-            # left" while a slot may still be free.
+            # left" while a slot may still be free. Not for gold: the regular
+            # pool comes next anyway, and an annotator who has seen every gold
+            # task would pay this query on every "next".
             task = candidates.select_for_update(of=("self",)).first()
         if task is None:
             return None
@@ -227,17 +248,15 @@ def _lease_create(*, task: Task, annotator: User, now: datetime, assigned_by: Us
 # --- keeping a lease -------------------------------------------------------
 
 
-def lease_for_write(*, task: Task, annotator: User, now: datetime) -> Lease:
+def lease_for_write(*, task: Task, annotator: User, now: datetime, relaxed: bool = False) -> Lease:
     """Return the annotator's live lease on the task, locked, or refuse with 409.
 
     ``lease_expired`` when the last lease ran out, ``no_lease`` when the
     annotator holds none (never had one, or released it by submit or skip).
+    ``relaxed``: the transaction only keeps the lease (see durability.py).
     """
-    lease = (
-        Lease.objects.select_for_update()
-        .filter(task=task, annotator=annotator, released_at__isnull=True)
-        .first()
-    )
+    leases = Lease.objects.select_for_update().filter(task=task, annotator=annotator, released_at__isnull=True)
+    lease = (without_flush_wait(leases) if relaxed else leases).first()
     if lease is not None and lease.expires_at > now:
         return lease
     expired = lease is not None or Lease.objects.filter(
@@ -270,20 +289,37 @@ def active_time_credit(*, lease: Lease, reported: float | None, now: datetime) -
 def lease_renew(
     *, task: Task, annotator: User, active_seconds: float | None = None, now: datetime | None = None
 ) -> Lease:
-    """Extend the caller's live lease by the project's lease length (heartbeat)."""
+    """Extend the caller's live lease by the project's lease length (heartbeat).
+
+    The returned lease carries ``active_seconds_total``: the annotation's
+    active time after this credit.
+    """
     now = now or timezone.now()
     if active_seconds is not None and (not math.isfinite(active_seconds) or active_seconds < 0):
         raise DomainError("active_seconds must be a finite number >= 0.", code="invalid_active_seconds")
     with transaction.atomic():
-        lease = lease_for_write(task=task, annotator=annotator, now=now)
+        lease = lease_for_write(task=task, annotator=annotator, now=now, relaxed=True)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
         lease.expires_at = max(lease.expires_at, now + timedelta(seconds=task.project.lease_seconds))
         lease.save(update_fields=["expires_at", "heartbeat_at"])
-        if credited:
-            Annotation.objects.filter(task=task, annotator=annotator).update(
-                active_seconds=F("active_seconds") + credited
-            )
+        lease.active_seconds_total = _credit_active_seconds(task, annotator, credited)
     return lease
+
+
+def _credit_active_seconds(task: Task, annotator: User, credited: float) -> float:
+    """Add the credit and return the new total in one round trip (UPDATE ... RETURNING)."""
+    if not credited:
+        total = Annotation.objects.filter(task=task, annotator=annotator).values_list("active_seconds", flat=True)
+        return next(iter(total), 0.0)
+    table = Annotation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET active_seconds = active_seconds + %s "
+            "WHERE task_id = %s AND annotator_id = %s RETURNING active_seconds",
+            [credited, task.pk, annotator.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0.0
 
 
 def lease_release(*, lease: Lease, reason: str, now: datetime) -> None:
@@ -319,7 +355,8 @@ def task_assign(*, task: Task, annotator: User, assigned_by: User, now: datetime
     """
     now = now or timezone.now()
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("project", "image").get(pk=task.pk)
+        # Lock the task row only: the project and image rows are read, not changed.
+        task = Task.objects.select_for_update(of=("self",)).select_related("project", "image").get(pk=task.pk)
         role = Membership.objects.filter(project_id=task.project_id, user=annotator).values_list("role", flat=True).first()
         if role != Role.ANNOTATOR:
             raise DomainError(f"{annotator.username} is not an annotator of this project.", code="not_an_annotator")

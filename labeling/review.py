@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.audit import Action, audit_record
 from accounts.models import User
 from config.errors import Conflict, DomainError, Forbidden, NotFound
-from labeling.access import has_capability
+from labeling.access import task_has_capability
 from labeling.assignment import task_assign
 from labeling.boxes import validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, QualityReport, Review, Task
@@ -108,7 +108,7 @@ def _task_in_review(task_id: int, reviewer: User) -> Task:
     task = Task.objects.select_for_update().filter(pk=task_id).first()
     if task is None:
         raise NotFound("Not found.")
-    if not has_capability(reviewer, task.project_id, "review.work"):
+    if not task_has_capability(reviewer, task, "review.work"):
         raise Forbidden("Only the project's supervisors review.")
     if task.status != Task.Status.REVIEW:
         raise Conflict("The task is not in review.", code="not_in_review", status=task.status)

@@ -243,3 +243,53 @@ def test_progress_counts_submissions_of_the_local_day(settings):
         annotation_submit(task=task, author=a, now=when)
     progress = annotator_progress(project=project, annotator=a, now=datetime(2026, 11, 22, 9, 0, tzinfo=shanghai))
     assert progress["today"] == 1 and progress["total"] == 2
+
+
+def test_a_gold_task_goes_to_every_annotator_once_and_never_takes_a_regular_slot():
+    # Policy: gold is a yardstick, not work to finish. Each annotator meets
+    # each gold task at most once, at the project's rate; gold has no overlap
+    # cap and its leases do not count against other tasks' overlap.
+    project = make_project(overlap=1, gold_rate=0.5)
+    gold = make_task(project, is_gold=True, gold_boxes=[{"label": "yak", "x": 1, "y": 1, "width": 5, "height": 5}])
+    regular = [make_task(project) for _ in range(12)]
+    people = _annotators(project, 4)
+    for user in people:
+        seen = []
+        for _ in range(4):
+            task_id = _take(project, user)
+            seen.append(task_id)
+            annotation_submit(task=Task.objects.get(pk=task_id), author=user)
+        # Gold came once (it was due at the second task), then never again
+        # although gold stayed due: the rest were regular tasks.
+        assert seen.count(gold.pk) == 1 and len(set(seen)) == 4
+    gold.refresh_from_db()
+    assert gold.status == Task.Status.OPEN and gold.submitted_count == 4
+    assert Lease.objects.filter(task=gold).count() == 4
+    # Overlap 1 held on every regular task despite 4 people doing gold.
+    assert all(Task.objects.get(pk=t.pk).submitted_count <= 1 for t in regular)
+
+
+def test_resubmitting_after_a_reject_records_only_the_new_active_time_in_the_energy_ledger():
+    from energy.models import LedgerEntry
+    from labeling.review import review_reject
+
+    project = make_project(overlap=1, gold_rate=0, lease_seconds=600)
+    supervisor = make_user()
+    add_member(project, supervisor, Role.SUPERVISOR)
+    task = make_task(project)
+    (a,) = _annotators(project, 1)
+    start = timezone.now()
+    task_lease_next(project=project, annotator=a, now=start)
+    annotation_submit(task=task, author=a, active_seconds=40, now=start + timedelta(seconds=60))
+    Task.objects.filter(pk=task.pk).update(status=Task.Status.REVIEW)
+    review_reject(task_id=task.pk, reviewer=supervisor, comment="missed a yak")
+    later = start + timedelta(seconds=90)
+    annotation_submit(task=Task.objects.get(pk=task.pk), author=a, active_seconds=25,
+                      now=later + timedelta(seconds=30))
+    annotation = Annotation.objects.get(task=task)
+    assert annotation.active_seconds == pytest.approx(65)
+    entries = LedgerEntry.objects.filter(task_id=task.pk, user_id=a.pk, consumer="workstation").order_by("id")
+    # Two entries, 40 s then 25 s: the 40 s of the first round are not counted again.
+    assert [e.details["active_seconds"] for e in entries] == [pytest.approx(40), pytest.approx(25)]
+    assert entries[1].start >= entries[0].end
+    assert sum(e.it_kwh for e in entries) == pytest.approx(entries[0].it_kwh * 65 / 40)

@@ -175,3 +175,44 @@ def test_at_the_tail_next_waits_for_a_briefly_locked_task_instead_of_answering_n
     thread.join(30)
     # then: once the lock is gone, it gets the task rather than 204
     assert got == {"task": last.pk}
+
+
+def test_a_supervisor_assignment_locks_the_task_row_only_not_its_project_or_image():
+    from labeling.assignment import task_assign
+    from labeling.models import Image, Project
+
+    project = make_project(overlap=1, gold_rate=0)
+    task = make_task(project)
+    supervisor, person = make_user(), make_user()
+    add_member(project, supervisor, Role.SUPERVISOR)
+    add_member(project, person, Role.ANNOTATOR)
+    assigned, done = threading.Event(), threading.Event()
+    seen: dict = {}
+
+    def assign_and_hold():
+        try:
+            with transaction.atomic():
+                task_assign(task=task, annotator=person, assigned_by=supervisor)
+                assigned.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    def lock_the_rest():
+        try:
+            assigned.wait(30)
+            with transaction.atomic():
+                for model, pk in ((Project, project.pk), (Image, task.image_id), (Task, task.pk)):
+                    try:
+                        model.objects.select_for_update(nowait=True).get(pk=pk)
+                        seen[model.__name__] = "locked"
+                    except Exception as exc:  # noqa: BLE001 - the row lock held by the assignment
+                        seen[model.__name__] = type(exc).__name__
+                        break
+        finally:
+            done.set()
+            connections.close_all()
+
+    _run([threading.Thread(target=assign_and_hold), threading.Thread(target=lock_the_rest)])
+    # The project and image stay free for others; the task row is held.
+    assert seen == {"Project": "locked", "Image": "locked", "Task": "OperationalError"}

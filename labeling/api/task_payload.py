@@ -1,0 +1,64 @@
+"""The task as its viewer sees it, built without DRF's per-request field setup.
+
+``TaskSerializer`` (with ``ImageSerializer``) stays the declared shape for the
+schema; this builds the same dict for the hot endpoints (next, task GET, task
+lists) in a fraction of the CPU. A test keeps the two identical.
+"""
+
+from rest_framework import serializers
+
+from labeling.models import Image, Task
+
+_datetime = serializers.DateTimeField()
+
+
+def _when(value):
+    return None if value is None else _datetime.to_representation(value)
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def image_payload(image: Image) -> dict:
+    pk = image.pk
+    return {
+        "id": pk,
+        "width": image.width,
+        "height": image.height,
+        "format": image.format,
+        "byte_size": image.byte_size,
+        "sha256": image.sha256,
+        "gps_latitude": _number(image.gps_latitude),
+        "gps_longitude": _number(image.gps_longitude),
+        "gps_altitude": _number(image.gps_altitude),
+        "relative_altitude": _number(image.relative_altitude),
+        "captured_at": _when(image.captured_at),
+        "derivatives": image.derivatives,
+        "tile_levels": image.tile_levels,
+        "tile_size": image.tile_size,
+        "url": f"/api/v1/images/{pk}/file/",
+        "display_url": f"/api/v1/images/{pk}/display/",
+        "thumbnail_url": f"/api/v1/images/{pk}/thumbnail/",
+        # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
+        "tiles_url": f"/api/v1/images/{pk}/tiles/" if image.tile_levels else None,
+    }
+
+
+def task_payload(task: Task, context: dict) -> dict:
+    """``context`` as ``task_reads.task_view_context`` builds it."""
+    lease = context["leases"].get(task.pk)
+    mine = context["annotations"].get(task.pk)
+    return {
+        "id": task.pk,
+        "project": task.project_id,
+        "status": task.status,
+        "priority": task.priority,
+        "image": image_payload(task.image),
+        "lease": None if lease is None else {
+            "expires_at": _when(lease.expires_at), "assigned": lease.assigned_by_id is not None,
+        },
+        "annotation": None if mine is None else {"version": mine[0], "status": mine[1]},
+        "energy": context["energy"][task.pk],
+        "created_at": _when(task.created_at),
+    }

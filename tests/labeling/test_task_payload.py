@@ -1,0 +1,46 @@
+"""The hot path's hand-built task dict is exactly what TaskSerializer (the schema) says."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from energy.services import energy_record_usage
+from labeling.api.task_payload import task_payload
+from labeling.api.task_serializers import TaskSerializer
+from labeling.assignment import task_lease_next
+from labeling.models import Image, Task
+from labeling.task_reads import task_view_context
+from tests.factories import add_member, make_project, make_task, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_task_payload_equals_the_serializer_for_every_kind_of_task():
+    project = make_project(gold_rate=0, overlap=2)
+    plain = make_task(project, priority=2)
+    rich = make_task(project, width=4000, height=3000)
+    Image.objects.filter(pk=rich.image_id).update(
+        gps_latitude=36.9, gps_longitude=100.1, gps_altitude=3200.5, relative_altitude=80,
+        captured_at=timezone.now() - timedelta(days=3), tile_levels=13, tile_size=512, derivatives="done",
+    )
+    gold = make_task(project, is_gold=True, gold_boxes=[{"label": "yak", "x": 1, "y": 1, "width": 5, "height": 5}])
+    person, boss = make_user(), make_user()
+    add_member(project, person, Role.ANNOTATOR)
+    add_member(project, boss, Role.SUPERVISOR)
+    lease = task_lease_next(project=project, annotator=person)
+    energy_record_usage(consumer="workstation", project_id=project.pk, started_at=timezone.now() - timedelta(minutes=5),
+                        ended_at=timezone.now(), task_id=rich.pk, user_id=person.pk, active_seconds=120)
+    tasks = list(Task.objects.filter(pk__in=[plain.pk, rich.pk, gold.pk, lease.task_id]).select_related("image"))
+    for viewer in (person, boss):
+        context = task_view_context(viewer=viewer, task_ids=[t.pk for t in tasks])
+        fast = [task_payload(task, context) for task in tasks]
+        declared = TaskSerializer(tasks, many=True, context=context).data
+        assert json.dumps(fast, sort_keys=True) == json.dumps(declared, sort_keys=True)
+        if viewer is person:
+            # The comparison covered a live lease, a draft and a measured energy tag.
+            leased = next(item for item in fast if item["id"] == lease.task_id)
+            assert leased["lease"] and leased["annotation"] == {"version": 0, "status": "draft"}
+            assert next(item for item in fast if item["id"] == rich.pk)["energy"]["kwh"] is not None
