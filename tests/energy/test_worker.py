@@ -1,6 +1,5 @@
 """A held job released by the beat task in a real Celery worker (Redis + PostgreSQL)."""
 
-import os
 import subprocess
 import sys
 import time
@@ -8,13 +7,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 
 from energy.models import DeferredJob, LedgerEntry
 from energy.services import schedule_deferrable, task_energy_tags
 from energy.tasks import release_deferred_jobs
 from tests.energy import jobs  # noqa: F401  (registers the test tasks)
 from tests.factories import make_task
+from tests.processes import child_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,9 +23,7 @@ CST = timezone(timedelta(hours=8))
 @pytest.fixture
 def worker(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    db = django_settings.DATABASES["default"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "CELERY_TASK_ALWAYS_EAGER": "0",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"}
+    env = child_env(CELERY_TASK_ALWAYS_EAGER="0")
     log = open(tmp_path / "worker.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info", "--concurrency", "1",
                              "-I", "tests.energy.jobs", "--without-gossip", "--without-mingle"],

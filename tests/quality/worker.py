@@ -10,28 +10,17 @@ import time
 from pathlib import Path
 
 import redis
-from django.conf import settings
-from django.db import connection
+
+from tests.processes import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
     def __init__(self, tmp_path: Path, *, concurrency: int = 1, extra_env: dict | None = None) -> None:
-        db = connection.settings_dict
         self.broker = os.environ["CELERY_BROKER_URL"]
         self.log_path = tmp_path / "worker.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "CELERY_BROKER_URL": self.broker,
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            **(extra_env or {}),
-        }
-        if db.get("PASSWORD"):
-            env["PGPASSWORD"] = db["PASSWORD"]
+        env = child_env(CELERY_BROKER_URL=self.broker, CELERY_TASK_ALWAYS_EAGER="0", **(extra_env or {}))
         redis.Redis.from_url(self.broker).flushdb()
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(

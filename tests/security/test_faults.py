@@ -16,6 +16,7 @@ from accounts.models import AuditEvent
 from config.files import write_atomically
 from config.jobs import enqueue, enqueue_on_commit
 from tests.factories import api_client
+from tests.processes import child_env
 
 CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -281,14 +282,7 @@ def test_job_whose_worker_process_is_killed_runs_again_with_one_result(_broker_f
 
     url = _broker_from_arguments
     key, queue = f"probe-{uuid.uuid4().hex}", f"probe-q-{uuid.uuid4().hex}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "CELERY_BROKER_URL": url,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = child_env(CELERY_BROKER_URL=url, LOG_LEVEL="WARNING")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-I", "tests.security.celery_probe",
          "-Q", queue, "--concurrency", "1", "-l", "warning", "--without-gossip", "--without-mingle"],

@@ -1,32 +1,22 @@
 """A real Celery worker on Redis picks the export job up by its registered name."""
 
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from labeling.export import jobs
 from labeling.models import Export
 from tests.labeling.export.helpers import bulk_dataset
+from tests.processes import child_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def start_worker(settings, **extra_env) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "LOG_LEVEL": "WARNING",
-        **extra_env,
-    }
+    env = child_env(CELERY_TASK_ALWAYS_EAGER="0", LOG_LEVEL="WARNING", **extra_env)
     celery = str(Path(sys.executable).with_name("celery"))
     return subprocess.Popen([celery, "-A", "config", "worker", "-l", "warning", "--concurrency", "1",
                              "--without-gossip", "--without-mingle", "--without-heartbeat"],

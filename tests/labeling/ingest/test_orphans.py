@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from labeling.ingest.tasks import orphans_sweep
 from labeling.models import Image
 from tests.factories import api_client
 from tests.labeling.ingest.samples import jpeg_bytes
+from tests.processes import child_env
 
 pytestmark = pytest.mark.django_db
 
@@ -91,15 +91,7 @@ call_command("import_images", sys.argv[1], sys.argv[2])
 def test_a_killed_import_leaves_an_orphan_that_the_sweep_removes_once_old(project, settings, tmp_path):
     source = tmp_path / "DJI_0001.JPG"
     source.write_bytes(jpeg_bytes(color=(4, 4, 4)))
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_BROKER_URL": "",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-    }
+    env = child_env(CELERY_BROKER_URL="", CELERY_TASK_ALWAYS_EAGER="1")
     killed = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(project.pk), str(source)],
                             cwd=Path(__file__).resolve().parents[3], env=env, capture_output=True)
     assert killed.returncode == 9, killed.stderr.decode()[-2000:]
