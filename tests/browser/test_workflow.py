@@ -39,16 +39,20 @@ def _leased_task(user):
     return Lease.objects.get(annotator=user, released_at__isnull=True).task
 
 
+def _start(page, live_server, project, user):
+    """Sign in, open the labeling page; the task it leased and the view's geometry."""
+    login(page, live_server.url, user.username)
+    open_labeling(page, live_server.url, project.pk)
+    return _leased_task(user), ViewModel(page.locator(STAGE).bounding_box(), W, H)
+
+
 def _draw(page, model, x0, y0, x1, y1):
     drag(page, model.to_page(x0, y0), model.to_page(x1, y1))
 
 
 def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page, setup):
     project, user, _ = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    task = _leased_task(user)
-    model = ViewModel(page.locator(STAGE).bounding_box(), W, H)
+    task, model = _start(page, live_server, project, user)
     _draw(page, model, 100, 100, 300, 260)
     wait_saved(page)  # no Ctrl+S: saved by itself
     page.reload()
@@ -78,10 +82,7 @@ def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page
 
 def test_closing_the_tab_right_after_drawing_still_saves(live_server, page, setup):
     project, user, _ = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    task = _leased_task(user)
-    model = ViewModel(page.locator(STAGE).bounding_box(), W, H)
+    task, model = _start(page, live_server, project, user)
     _draw(page, model, 100, 100, 300, 260)
     # Closed before the autosave delay ran out: the page-hide save carries the box.
     page.close(run_before_unload=True)
@@ -95,10 +96,7 @@ def test_closing_the_tab_right_after_drawing_still_saves(live_server, page, setu
 
 def test_ctrl_enter_submits_and_shows_the_next_task_then_all_done(live_server, page, setup):
     project, user, tasks = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    first = _leased_task(user)
-    model = ViewModel(page.locator(STAGE).bounding_box(), W, H)
+    first, model = _start(page, live_server, project, user)
     _draw(page, model, 100, 100, 300, 260)
     page.keyboard.press("Control+Enter")  # without waiting for the autosave
     second = next(t for t in tasks if t.pk != first.pk)
@@ -114,9 +112,7 @@ def test_ctrl_enter_submits_and_shows_the_next_task_then_all_done(live_server, p
 
 def test_skip_asks_for_a_reason(live_server, page, setup):
     project, user, tasks = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    first = _leased_task(user)
+    first, _ = _start(page, live_server, project, user)
     page.click('[data-testid="skip"]')
     dialog = page.locator('[data-testid="skip-dialog"]')
     dialog.locator("select").select_option("Not sure which label applies")
@@ -131,10 +127,7 @@ def test_skip_asks_for_a_reason(live_server, page, setup):
 
 def test_a_stale_save_says_so_and_keeps_the_boxes_until_saved(live_server, page, setup):
     project, user, _ = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    task = _leased_task(user)
-    model = ViewModel(page.locator(STAGE).bounding_box(), W, H)
+    task, model = _start(page, live_server, project, user)
     _draw(page, model, 100, 100, 300, 260)
     wait_saved(page)
     # Someone else writes the annotation behind the page's back.
@@ -162,9 +155,7 @@ def test_a_stale_save_says_so_and_keeps_the_boxes_until_saved(live_server, page,
 
 def test_a_rejected_task_shows_the_review_comment_and_the_header_tags(live_server, page, setup):
     project, user, _ = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    task = _leased_task(user)
+    task, _ = _start(page, live_server, project, user)
     Annotation.objects.filter(task=task, annotator=user).update(
         status="rejected", review_comment="The yak on the left edge is missing."
     )
@@ -180,10 +171,7 @@ def test_an_expired_lease_says_so_and_keeps_the_boxes(live_server, page, setup):
     from django.utils import timezone
 
     project, user, _ = setup
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    task = _leased_task(user)
-    model = ViewModel(page.locator(STAGE).bounding_box(), W, H)
+    task, model = _start(page, live_server, project, user)
     Lease.objects.filter(task=task, annotator=user).update(expires_at=timezone.now() - timezone.timedelta(seconds=1))
     _draw(page, model, 100, 100, 300, 260)
     notice = page.locator('[data-testid="notice-blocked"]')
