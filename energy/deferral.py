@@ -64,7 +64,7 @@ def schedule(
     site: str | None = None,
     now: datetime | None = None,
 ) -> dict:
-    task = _task(task_name)
+    _task(task_name)  # an unknown task name is refused before anything is stored
     if expected_seconds is None or expected_seconds < 0:
         raise DomainError("expected_seconds must be zero or more", code="invalid_duration")
     now = now or timezone.now()
