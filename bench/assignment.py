@@ -120,14 +120,13 @@ def explain_pool_query(project_id: int, username: str) -> list[str]:
     from django.utils import timezone
 
     from accounts.models import User
-    from labeling.assignment import pool_candidates
+    from labeling.assignment_pg import pool_pick_statement
     from labeling.models import Project
 
     project = Project.objects.get(pk=project_id)
     user = User.objects.get(username=username)
-    queryset = pool_candidates(project=project, annotator=user, now=timezone.now(), gold=False)
+    sql, params = pool_pick_statement(project=project, user_id=user.pk, now=timezone.now(), gold=False, passed=[])
     with transaction.atomic(), connection.cursor() as cursor:
-        sql, params = queryset.select_for_update(skip_locked=True)[:1].query.sql_with_params()
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
         return [row[0] for row in cursor.fetchall()]
 

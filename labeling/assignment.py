@@ -9,6 +9,9 @@ lease or None; the first lease wins. Concurrency comes from the database:
   waiting for each other, and every lease of a task is created while holding
   that task's row lock. The free-slot count is re-read after the lock is
   held (a new statement sees everything committed by earlier lock holders).
+  There the chain's statements are plain SQL (``assignment_pg.py``: "next"
+  is the hottest call, and the ORM spent longer building them than the
+  database running them); the ORM versions below are the same queries.
 * SQLite: row locks do not exist; ``transaction_mode = IMMEDIATE`` (see the
   settings) makes every transaction take the database write lock at BEGIN,
   so the same read-check-insert runs serialized.
@@ -38,6 +41,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from accounts.roles import Role
 from config.errors import Conflict, DomainError
+from labeling import assignment_pg
 from labeling.durability import without_flush_wait
 from labeling.models import Annotation, Lease, Project, Task
 
@@ -52,6 +56,8 @@ class LeaseRequest:
 
     def live_leases(self) -> list[Lease]:
         """The caller's live leases in the project, oldest first (one query, shared)."""
+        if self._live is None and _on_postgres():
+            self._live = assignment_pg.live_leases(user_id=self.annotator.pk, project=self.project, now=self.now)
         if self._live is None:
             self._live = list(_live_leases(self))
             for lease in self._live:
@@ -106,19 +112,33 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
         # One "next" at a time per person (two tabs pressing next together
         # must not end with two self-taken leases). The same query relaxes the
         # commit (labeling/durability.py): a lease is bookkeeping.
-        me = User.objects.select_for_update().filter(pk=annotator.pk)
-        if project.gold_rate > 0:
-            # What the gold rate needs, in the same round trip. Counted in the
-            # statement's snapshot: a second tab's "next" committed while this
-            # one waited for the lock may be missed, moving gold by one task.
-            me = me.annotate(_seen=_seen_count(annotator, project), _seen_gold=_seen_count(annotator, project, gold=True))
-        row = without_flush_wait(me).only("pk").first()
-        ask.seen = (getattr(row, "_seen", 0), getattr(row, "_seen_gold", 0))
+        if _on_postgres():
+            ask.seen = assignment_pg.lock_annotator(
+                user_id=annotator.pk, project_id=project.pk, count_seen=project.gold_rate > 0
+            )
+        else:
+            ask.seen = _lock_annotator(annotator, project)
         for strategy in STRATEGIES:
             lease = strategy(ask)
             if lease is not None:
                 return lease
     return None
+
+
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _lock_annotator(annotator: User, project: Project) -> tuple[int, int]:
+    """The ORM twin of ``assignment_pg.lock_annotator``."""
+    me = User.objects.select_for_update().filter(pk=annotator.pk)
+    if project.gold_rate > 0:
+        # What the gold rate needs, in the same round trip. Counted in the
+        # statement's snapshot: a second tab's "next" committed while this
+        # one waited for the lock may be missed, moving gold by one task.
+        me = me.annotate(_seen=_seen_count(annotator, project), _seen_gold=_seen_count(annotator, project, gold=True))
+    row = without_flush_wait(me).only("pk").first()
+    return (getattr(row, "_seen", 0), getattr(row, "_seen_gold", 0))
 
 
 # --- pieces of the chain ---------------------------------------------------
@@ -184,6 +204,8 @@ def _claim_from_pool(ask: LeaseRequest, *, gold: bool) -> Lease | None:
     # its last slot between the index scan and the lock (rare); then try the
     # next one. Each round excludes one more task, so this ends.
     passed: list[int] = []
+    if _on_postgres():
+        return _claim_from_pool_pg(ask, gold=gold, passed=passed)
     while True:
         candidates = pool_candidates(
             project=ask.project, annotator=ask.annotator, now=ask.now, gold=gold
@@ -205,6 +227,21 @@ def _claim_from_pool(ask: LeaseRequest, *, gold: bool) -> Lease | None:
         # Re-read under the lock: the filter above ran on an older snapshot.
         if gold or _free_slots(task, ask.now) > 0:
             return _lease_create(task=task, annotator=ask.annotator, now=ask.now)
+        passed.append(task.pk)
+
+
+def _claim_from_pool_pg(ask: LeaseRequest, *, gold: bool, passed: list[int]) -> Lease | None:
+    """``_claim_from_pool`` in SQL: the same rounds, two statements each."""
+    ids = dict(project=ask.project, user_id=ask.annotator.pk, now=ask.now, gold=gold)
+    while True:
+        task = assignment_pg.pool_pick(**ids, passed=passed)
+        if task is None and not gold:
+            task = assignment_pg.pool_pick(**ids, passed=passed, skip_locked=False)
+        if task is None:
+            return None
+        lease = assignment_pg.claim(task=task, user_id=ask.annotator.pk, now=ask.now, gold=gold)
+        if lease is not None:
+            return lease
         passed.append(task.pk)
 
 

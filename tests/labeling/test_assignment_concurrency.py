@@ -8,7 +8,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from labeling.assignment import pool_candidates, task_lease_next
+from labeling.assignment import task_lease_next
+from labeling.assignment_pg import pool_pick
 from labeling.models import Annotation, Lease, Task
 from tests.factories import add_member, api_client, make_project, make_task, make_user
 
@@ -111,9 +112,8 @@ def _hold_lock_and_ask(task_id: int, *, skip_locked: bool, project, person) -> d
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '2s'")
-                candidates = pool_candidates(project=project, annotator=person,
-                                             now=timezone.now(), gold=False)
-                row = candidates.select_for_update(skip_locked=skip_locked).first()
+                row = pool_pick(project=project, user_id=person.pk, now=timezone.now(), gold=False,
+                                passed=[], skip_locked=skip_locked)
                 seen["task"] = row.pk if row else None
         except Exception as exc:  # noqa: BLE001 - the negative control records what happened
             seen["error"] = type(exc).__name__
