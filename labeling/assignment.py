@@ -134,8 +134,9 @@ def _lock_annotator(annotator: User, project: Project) -> tuple[int, int]:
     me = User.objects.select_for_update().filter(pk=annotator.pk)
     if project.gold_rate > 0:
         # What the gold rate needs, in the same round trip. Counted in the
-        # statement's snapshot: a second tab's "next" committed while this
-        # one waited for the lock may be missed, moving gold by one task.
+        # statement's snapshot, which misses a draft that another tab's "next"
+        # committed while this one waited for the lock; harmless, since that
+        # "next" left a live lease, which this one then resumes before gold.
         me = me.annotate(_seen=_seen_count(annotator, project), _seen_gold=_seen_count(annotator, project, gold=True))
     row = without_flush_wait(me).only("pk").first()
     return (getattr(row, "_seen", 0), getattr(row, "_seen_gold", 0))
