@@ -55,6 +55,12 @@ class _Reader:
         return len(self.fields)
 
 
+def _fetchone(sql: str, params: dict) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 _task, _image, _lease = _Reader(Task, "t"), _Reader(Image, "i"), _Reader(Lease, "l")
 
 _LIVE = "l.released_at IS NULL AND l.expires_at > %(now)s"
@@ -81,9 +87,7 @@ def lock_annotator(*, user_id: int, project_id: int, count_seen: bool) -> tuple[
     """Lock the caller's user row (one "next" at a time per person) and relax this
     transaction's commit (see durability.py); with ``count_seen``, also return
     (annotations of the caller in the project, of which gold) for the gold rate."""
-    with connection.cursor() as cursor:
-        cursor.execute(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
-        row = cursor.fetchone()
+    row = _fetchone(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
     return (row[1], row[2]) if row else (0, 0)
 
 
@@ -130,9 +134,7 @@ def pool_pick(*, project: Project, user_id: int, now: datetime, gold: bool, pass
     ``task_pool`` index's, so PostgreSQL walks it and stops at the first match."""
     sql, params = pool_pick_statement(project=project, user_id=user_id, now=now, gold=gold, passed=passed,
                                       skip_locked=skip_locked)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = _fetchone(sql, params)
     if row is None:
         return None
     task = _task.build(row)
@@ -184,9 +186,7 @@ def claim(*, task: Task, user_id: int, now: datetime, gold: bool) -> Lease | Non
         "expires": now + timedelta(seconds=task.project.lease_seconds),
         **_defaults(Lease, "lease", set(_LEASE_SET)), **_defaults(Annotation, "draft", set(_DRAFT_SET)),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_CLAIM, params)
-        row = cursor.fetchone()
+    row = _fetchone(_CLAIM, params)
     if row is None:
         return None
     lease = _lease.build(row)

@@ -12,6 +12,7 @@ from energy.deferral import release_due
 from energy.models import DeferredJob, SchedulingDecision
 from energy.services import schedule_deferrable
 from tests.energy import jobs
+from tests.threads import run_threads
 
 CST = timezone(timedelta(hours=8))
 DAY = datetime(2025, 7, 1, tzinfo=CST)
@@ -129,11 +130,7 @@ def test_concurrent_release_sends_each_job_once(project, _runs):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    run_threads([threading.Thread(target=worker) for _ in range(2)], timeout=30)
     assert sum(counts) == 8 and len(_runs) == 8
 
 

@@ -12,18 +12,11 @@ from labeling.assignment import task_lease_next
 from labeling.assignment_pg import pool_pick
 from labeling.models import Annotation, Lease, Task
 from tests.factories import add_member, api_client, make_project, make_task, make_user
+from tests.threads import run_threads
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 YAK = {"label": "yak", "x": 1, "y": 2, "width": 30, "height": 20}
-
-
-def _run(threads: list[threading.Thread], timeout: float = 120) -> None:
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
 
 
 def test_24_threads_hammering_next_save_submit_never_exceed_overlap_or_repeat_a_task():
@@ -66,7 +59,7 @@ def test_24_threads_hammering_next_save_submit_never_exceed_overlap_or_repeat_a_
             connections.close_all()
 
     # when
-    _run([threading.Thread(target=tab, args=(p,)) for p in people for _ in range(2)])
+    run_threads([threading.Thread(target=tab, args=(p,)) for p in people for _ in range(2)])
 
     # then
     assert failures == []
@@ -99,7 +92,7 @@ def test_16_annotators_pressing_next_together_get_16_different_tasks():
         finally:
             connections.close_all()
 
-    _run([threading.Thread(target=press, args=(p,)) for p in people])
+    run_threads([threading.Thread(target=press, args=(p,)) for p in people])
     assert len(got) == 16 and len(set(got.values())) == 16
 
 
@@ -123,7 +116,7 @@ def _hold_lock_and_ask(task_id: int, *, skip_locked: bool, project, person) -> d
     with transaction.atomic():
         Task.objects.select_for_update().get(pk=task_id)
         thread = threading.Thread(target=other)
-        _run([thread], timeout=30)
+        run_threads([thread], timeout=30)
     return seen
 
 
@@ -213,6 +206,6 @@ def test_a_supervisor_assignment_locks_the_task_row_only_not_its_project_or_imag
             done.set()
             connections.close_all()
 
-    _run([threading.Thread(target=assign_and_hold), threading.Thread(target=lock_the_rest)])
+    run_threads([threading.Thread(target=assign_and_hold), threading.Thread(target=lock_the_rest)])
     # The project and image stay free for others; the task row is held.
     assert seen == {"Project": "locked", "Image": "locked", "Task": "OperationalError"}

@@ -13,6 +13,7 @@ from labeling import assignment_pg
 from labeling.assignment import task_assign, task_lease_next
 from labeling.models import Annotation, Image, Lease, Task
 from tests.factories import add_member, make_project, make_task, make_user
+from tests.threads import run_threads
 
 pytestmark = pytest.mark.postgres
 
@@ -123,11 +124,7 @@ def test_eight_tabs_of_one_person_pressing_next_together_hold_one_lease(project,
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=tab) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_threads([threading.Thread(target=tab) for _ in range(8)], timeout=60)
     # then: the user lock made every tab resume the first tab's lease
     assert len(got) == 8 and len(set(got)) == 1
     assert Lease.objects.filter(annotator=person, released_at__isnull=True).count() == 1

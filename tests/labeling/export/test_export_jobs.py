@@ -16,6 +16,7 @@ from labeling.export import jobs
 from labeling.models import Export
 from tests.factories import make_task
 from tests.labeling.export.helpers import bulk_dataset, json_from_zip, self_eval_ap, write_json
+from tests.threads import run_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -200,10 +201,6 @@ def test_concurrent_requests_get_distinct_versions(project, client_user, supervi
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=request, args=(u,)) for u in (client_user, supervisor) * 2]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=20)
+    run_threads([threading.Thread(target=request, args=(u,)) for u in (client_user, supervisor) * 2], timeout=20)
     assert errors == []
     assert sorted(Export.objects.filter(project=project).values_list("version", flat=True)) == [1, 2, 3, 4]

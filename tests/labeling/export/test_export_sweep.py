@@ -14,6 +14,7 @@ from labeling.export.tasks import export_run_task, export_sweep_stuck_task
 from labeling.models import Export
 from tests.factories import api_client
 from tests.labeling.export.helpers import bulk_dataset
+from tests.threads import run_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +162,7 @@ def test_concurrent_runs_of_one_export_give_one_result(project, annotator, clien
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=run) for _ in range(runs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_threads([threading.Thread(target=run) for _ in range(runs)], timeout=60)
     assert not errors, errors
     finished = [r for r in results if r is not None]
     assert len(results) == runs and len(finished) == 1 and finished[0].state == "done"

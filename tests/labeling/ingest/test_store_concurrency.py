@@ -12,6 +12,7 @@ from labeling.ingest.prepare import prepare
 from labeling.ingest.sources import Source
 from labeling.models import Image, Task
 from tests.labeling.ingest.samples import jpeg_bytes, stored_files
+from tests.threads import run_threads
 
 
 @pytest.mark.postgres
@@ -47,11 +48,7 @@ def test_simultaneous_duplicates_make_one_task_and_leave_no_orphan_file(project,
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=upload) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_threads([threading.Thread(target=upload) for _ in range(2)], timeout=30)
     assert not errors
     assert sorted(r.status for r in results) == ["created", "duplicate"]
     assert Image.objects.count() == 1 and Task.objects.count() == 1
