@@ -20,48 +20,13 @@ from datetime import datetime, timedelta
 from django.db import connection
 
 from accounts.models import User
+from config.rows import Reader, fetchone
 from labeling.models import Annotation, Image, Lease, Project, Task
 
 TASK, IMAGE, LEASE, ANNOTATION, USER = (
     m._meta.db_table for m in (Task, Image, Lease, Annotation, User)
 )
-
-
-class _Reader:
-    """Selects a model's concrete columns under an alias and builds instances
-    from a row, with the field converters the ORM would apply (JSON, ...)."""
-
-    def __init__(self, model, alias: str) -> None:
-        self.model, self.fields = model, model._meta.concrete_fields
-        self.attnames = [field.attname for field in self.fields]
-        self.columns = ", ".join(f'{alias}."{field.column}"' for field in self.fields)
-        self.cols = [field.get_col(alias) for field in self.fields]
-        self._converters = None
-
-    def build(self, row, start: int = 0):
-        if self._converters is None:
-            self._converters = [
-                (i, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-                for i, col in enumerate(self.cols)
-            ]
-            self._converters = [(i, found) for i, found in self._converters if found]
-        values = list(row[start:start + len(self.fields)])
-        for i, converters in self._converters:
-            for convert in converters:
-                values[i] = convert(values[i], self.cols[i], connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
-
-    def __len__(self) -> int:
-        return len(self.fields)
-
-
-def _fetchone(sql: str, params: dict) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-_task, _image, _lease = _Reader(Task, "t"), _Reader(Image, "i"), _Reader(Lease, "l")
+_task, _image, _lease = Reader(Task, "t"), Reader(Image, "i"), Reader(Lease, "l")
 
 _LIVE = "l.released_at IS NULL AND l.expires_at > %(now)s"
 _FREE_SLOT = (
@@ -87,7 +52,7 @@ def lock_annotator(*, user_id: int, project_id: int, count_seen: bool) -> tuple[
     """Lock the caller's user row (one "next" at a time per person) and relax this
     transaction's commit (see durability.py); with ``count_seen``, also return
     (annotations of the caller in the project, of which gold) for the gold rate."""
-    row = _fetchone(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
+    row = fetchone(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
     return (row[1], row[2]) if row else (0, 0)
 
 
@@ -134,7 +99,7 @@ def pool_pick(*, project: Project, user_id: int, now: datetime, gold: bool, pass
     ``task_pool`` index's, so PostgreSQL walks it and stops at the first match."""
     sql, params = pool_pick_statement(project=project, user_id=user_id, now=now, gold=gold, passed=passed,
                                       skip_locked=skip_locked)
-    row = _fetchone(sql, params)
+    row = fetchone(sql, params)
     if row is None:
         return None
     task = _task.build(row)
@@ -186,7 +151,7 @@ def claim(*, task: Task, user_id: int, now: datetime, gold: bool) -> Lease | Non
         "expires": now + timedelta(seconds=task.project.lease_seconds),
         **_defaults(Lease, "lease", set(_LEASE_SET)), **_defaults(Annotation, "draft", set(_DRAFT_SET)),
     }
-    row = _fetchone(_CLAIM, params)
+    row = fetchone(_CLAIM, params)
     if row is None:
         return None
     lease = _lease.build(row)

@@ -29,6 +29,19 @@ def test_token_request_with_unknown_field_is_refused(annotator):
     assert body["code"] == "unknown_field" and "admin" in body["errors"]
 
 
+def test_a_forged_token_or_one_of_a_deactivated_user_gets_401(annotator):
+    # A made-up key of the right length, and SQL in the header, match no token.
+    for key in ("0" * 40, "x' OR '1'='1"):
+        response = api_client().get("/api/v1/users/me/", HTTP_AUTHORIZATION=f"Token {key}")
+        assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+    client = api_client(annotator)
+    assert client.get("/api/v1/users/me/").json()["username"] == "annotator"
+    annotator.is_active = False
+    annotator.save(update_fields=["is_active"])
+    response = client.get("/api/v1/users/me/")
+    assert response.status_code == 401 and "inactive" in response.json()["detail"]
+
+
 def test_anonymous_gets_401_json_not_html():
     response = api_client().get("/api/v1/users/me/")
     assert response.status_code == 401
