@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Exists, F, OuterRef, Subquery
+
 from labeling.models import Annotation, Box, Project, QualityReport, Task
 
 # One colour per annotator of a task, in submission order (label colours are
@@ -12,26 +14,60 @@ ANNOTATOR_COLOURS = ["#e6194b", "#4363d8", "#3cb44b", "#f58231", "#911eb4", "#42
                      "#9a6324", "#469990", "#808000"]
 
 
-def review_queue_ids(*, project: Project, flag: str | None = None,
-                     annotator_id: int | None = None) -> list[tuple[int, float | None, list[str]]]:
-    """``(task id, worst score, flag codes)`` of tasks in review, worst score first."""
+def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None):
+    """``(task id, worst score, flag codes)`` of tasks in review, worst score first.
+
+    Unscored tasks come first (nothing vouches for them), then the lowest score.
+    Without a flag filter the database orders and counts the queue and only the
+    page asked for is read (a sequence a paginator slices); flags live in the
+    reports' JSON, so a flag filter still reads every report of the queue.
+    """
     tasks = Task.objects.filter(project=project, status=Task.Status.REVIEW)
     if annotator_id is not None:
-        tasks = tasks.filter(annotations__annotator_id=annotator_id,
-                             annotations__status=Annotation.Status.SUBMITTED)
-    task_ids = set(tasks.values_list("pk", flat=True))
-    current = _current_reports(task_ids)
+        tasks = tasks.filter(Exists(Annotation.objects.filter(
+            task=OuterRef("pk"), annotator_id=annotator_id, status=Annotation.Status.SUBMITTED
+        )))
+    if not flag:
+        return _WorstFirst(tasks)
+    current = _current_reports(set(tasks.values_list("pk", flat=True)))
     rows = []
-    for task_id in task_ids:
-        reports = current.get(task_id, [])
-        codes = sorted({f["code"] for r in reports for f in (r["flags"] or [])})
-        if flag and flag not in codes:
-            continue
-        scores = [r["score"] for r in reports if r["score"] is not None]
-        rows.append((task_id, min(scores) if scores else None, codes))
-    # Unscored first (nothing vouches for them), then the lowest score.
+    for task_id, reports in current.items():
+        codes = _codes(reports)
+        if flag in codes:
+            scores = [r["score"] for r in reports if r["score"] is not None]
+            rows.append((task_id, min(scores) if scores else None, codes))
     rows.sort(key=lambda row: (row[1] is not None, row[1] if row[1] is not None else 0.0, row[0]))
     return rows
+
+
+class _WorstFirst:
+    """The queue ordered and counted by the database; slicing reads one page."""
+
+    def __init__(self, tasks) -> None:
+        done = QualityReport.objects.filter(
+            annotation__task=OuterRef("pk"), annotation__status=Annotation.Status.SUBMITTED,
+            annotation_version=F("annotation__version"), state=QualityReport.State.DONE, score__isnull=False,
+        )
+        worst = Subquery(done.order_by("score").values("score")[:1])
+        self.tasks = tasks.annotate(worst=worst).order_by(F("worst").asc(nulls_first=True), "pk")
+
+    def count(self) -> int:
+        return self.tasks.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        rows = list(self.tasks.values_list("pk", "worst")[index])
+        if not isinstance(index, slice):
+            rows = [rows]
+        current = _current_reports({pk for pk, _ in rows})
+        page = [(pk, worst, _codes(current.get(pk, []))) for pk, worst in rows]
+        return page if isinstance(index, slice) else page[0]
+
+
+def _codes(reports: list[dict]) -> list[str]:
+    return sorted({f["code"] for r in reports for f in (r["flags"] or [])})
 
 
 def _current_reports(task_ids) -> dict[int, list[dict]]:
@@ -45,7 +81,7 @@ def _current_reports(task_ids) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = defaultdict(list)
     for row in QualityReport.objects.filter(
         annotation_id__in=list(versions), state=QualityReport.State.DONE
-    ).values("annotation_id", "annotation_version", "score", "flags", "metrics"):
+    ).values("annotation_id", "annotation_version", "score", "flags"):
         task_id, version = versions[row["annotation_id"]]
         if row["annotation_version"] == version:
             out[task_id].append(row)

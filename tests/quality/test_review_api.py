@@ -235,3 +235,39 @@ def test_every_decision_is_in_the_audit_trail(project, supervisor, reviewed):
     decided = sorted((e["target_id"], e["details"]["decision"], e["actor_name"]) for e in trail)
     assert decided == sorted([(str(reviewed["clean"].pk), "accept", "supervisor"),
                               (str(reviewed["dup"].pk), "reject", "supervisor")])
+
+
+def _in_review(project, annotator, score, *, old_score=None):
+    """A task in review whose current version scored ``score`` (None: not scored yet)."""
+    task = make_task(project, status=Task.Status.REVIEW)
+    annotation = submit(task, annotator, YAKS, version=2)
+    if old_score is not None:  # an older version's report must not count
+        QualityReport.objects.create(annotation=annotation, annotation_version=1, state="done", score=old_score)
+    if score is not None:
+        QualityReport.objects.create(annotation=annotation, annotation_version=2, state="done", score=score,
+                                     flags=[{"code": "low_agreement", "severity": "red", "message": "m"}])
+    return task
+
+
+def test_queue_pages_follow_the_worst_first_order_and_are_sliced_by_the_database(
+    project, supervisor, django_assert_max_num_queries
+):
+    # given: scored tasks out of order, two unscored, one whose old version scored lowest
+    (a,) = annotators(project, 1)
+    scored = {score: _in_review(project, a, score) for score in (0.9, 0.2, 0.55, 0.7, 0.35)}
+    unscored = [_in_review(project, a, None) for _ in range(2)]
+    stale = _in_review(project, a, 0.8, old_score=0.01)
+    expected = [t.pk for t in unscored] + [scored[s].pk for s in (0.2, 0.35, 0.55, 0.7)] + [stale.pk, scored[0.9].pk]
+    # when: read in pages of three
+    pages = [queue(supervisor, project, limit=3, offset=offset).json() for offset in (0, 3, 6)]
+    # then
+    assert [p["count"] for p in pages] == [8, 8, 8]
+    assert [item["task"]["id"] for p in pages for item in p["results"]] == expected
+    assert [item["score"] for item in pages[2]["results"]] == [0.8, 0.9]
+    assert pages[1]["results"][0]["flags"] == ["low_agreement"]
+    # and the database orders and slices the queue: a page reads its own rows, not the queue
+    for _ in range(20):
+        _in_review(project, a, 0.5)
+    with django_assert_max_num_queries(12) as captured:
+        assert len(queue(supervisor, project, limit=3).json()["results"]) == 3
+    assert any("ORDER BY" in q["sql"] and "LIMIT 3" in q["sql"] for q in captured.captured_queries)
