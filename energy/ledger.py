@@ -53,6 +53,15 @@ def ledger_record(
     it_kwh: float | None = None,
     device_watts: float | None | object = LOOK_UP,
 ) -> LedgerEntry:
+    """Record one consumption interval in the energy ledger.
+
+    ``consumer`` is ``"workstation"`` (an annotator's active labeling time,
+    ``active_seconds`` × the user's device watts or the site default; no PUE)
+    or ``"server"`` (a job's ``cpu_seconds`` × watts per core, × the site PUE).
+    ``site`` defaults to the project's ``energy_site``. A metered figure may be
+    given as ``it_kwh`` with ``basis="measured"``. A caller that holds the
+    user row passes its ``device_watts`` (None: the site default) to save a query.
+    """
     if consumer not in LedgerEntry.Consumer.values:
         raise DomainError(f"consumer must be workstation or server, not {consumer!r}", code="invalid_consumer")
     if ended_at < started_at:

@@ -38,38 +38,8 @@ def task_energy_details(task_ids: list[int]) -> dict[int, dict]:
     return {int(t): tags.detail_of(summaries.get(int(t))) for t in task_ids}
 
 
-def energy_record_usage(
-    *,
-    consumer: str,
-    project_id: int,
-    started_at: datetime,
-    ended_at: datetime,
-    task_id: int | None = None,
-    user_id: int | None = None,
-    job_kind: str = "",
-    job_id: str = "",
-    active_seconds: float | None = None,
-    cpu_seconds: float | None = None,
-    site: str | None = None,
-    basis: str = "estimated",
-    it_kwh: float | None = None,
-    device_watts: float | None | object = ledger.LOOK_UP,
-) -> None:
-    """Record one consumption interval in the energy ledger.
-
-    ``consumer`` is ``"workstation"`` (an annotator's active labeling time,
-    ``active_seconds`` × the user's device watts or the site default; no PUE)
-    or ``"server"`` (a job's ``cpu_seconds`` × watts per core, × the site PUE).
-    ``site`` defaults to the project's ``energy_site``. A metered figure may be
-    given as ``it_kwh`` with ``basis="measured"``. A caller that holds the
-    user row passes its ``device_watts`` (None: the site default) to save a query.
-    """
-    ledger.ledger_record(
-        consumer=consumer, project_id=project_id, started_at=started_at, ended_at=ended_at,
-        task_id=task_id, user_id=user_id, job_kind=job_kind, job_id=job_id,
-        active_seconds=active_seconds, cpu_seconds=cpu_seconds, site=site, basis=basis, it_kwh=it_kwh,
-        device_watts=device_watts,
-    )
+# Record one consumption interval in the energy ledger (see ``ledger_record``).
+energy_record_usage = ledger.ledger_record
 
 
 def energy_recorded_active_seconds(*, task_id: int, user_id: int) -> float:

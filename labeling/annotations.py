@@ -104,6 +104,17 @@ def _boxes_snapshot(annotation: Annotation) -> list[dict]:
     ]
 
 
+def validate_task_boxes(task: Task, boxes: object) -> list[CleanBox]:
+    """Boxes checked against the task's image, its project's labels and box limit."""
+    return validate_boxes(
+        boxes,
+        label_ids=dict(LabelClass.objects.filter(project_id=task.project_id).values_list("name", "id")),
+        image_width=task.image.width,
+        image_height=task.image.height,
+        max_boxes=task.project.max_boxes_per_image,
+    )
+
+
 def annotation_save(
     *,
     task: Task,
@@ -127,13 +138,7 @@ def annotation_save(
     supervising = task_has_capability(author, task, "review.work")
     if target.pk != author.pk and not supervising:
         raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
-    clean = validate_boxes(
-        boxes,
-        label_ids=dict(LabelClass.objects.filter(project_id=task.project_id).values_list("name", "id")),
-        image_width=task.image.width,
-        image_height=task.image.height,
-        max_boxes=task.project.max_boxes_per_image,
-    )
+    clean = validate_task_boxes(task, boxes)
     with transaction.atomic():
         credited = 0.0
         writable = list(Annotation.Status.values)

@@ -204,9 +204,9 @@ def _claim_from_pool(ask: LeaseRequest, *, gold: bool) -> Lease | None:
     # A locked candidate can turn out full only when another annotator took
     # its last slot between the index scan and the lock (rare); then try the
     # next one. Each round excludes one more task, so this ends.
-    passed: list[int] = []
     if _on_postgres():
-        return _claim_from_pool_pg(ask, gold=gold, passed=passed)
+        return _claim_from_pool_pg(ask, gold=gold)
+    passed: list[int] = []
     while True:
         candidates = pool_candidates(
             project=ask.project, annotator=ask.annotator, now=ask.now, gold=gold
@@ -231,8 +231,9 @@ def _claim_from_pool(ask: LeaseRequest, *, gold: bool) -> Lease | None:
         passed.append(task.pk)
 
 
-def _claim_from_pool_pg(ask: LeaseRequest, *, gold: bool, passed: list[int]) -> Lease | None:
+def _claim_from_pool_pg(ask: LeaseRequest, *, gold: bool) -> Lease | None:
     """``_claim_from_pool`` in SQL: the same rounds, two statements each."""
+    passed: list[int] = []
     ids = dict(project=ask.project, user_id=ask.annotator.pk, now=ask.now, gold=gold)
     while True:
         task = assignment_pg.pool_pick(**ids, passed=passed)

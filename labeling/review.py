@@ -15,8 +15,8 @@ from accounts.models import User
 from config.errors import Conflict, DomainError, Forbidden, NotFound
 from labeling.access import task_has_capability
 from labeling.assignment import task_assign
-from labeling.boxes import validate_boxes
-from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, QualityReport, Review, Task
+from labeling.annotations import validate_task_boxes
+from labeling.models import Annotation, AnnotationHistory, Box, Lease, QualityReport, Review, Task
 
 
 def review_accept(*, task_id: int, reviewer: User, annotation_id: int | None = None,
@@ -80,13 +80,7 @@ def review_fix(*, task_id: int, reviewer: User, boxes: list, annotation_id: int 
     """Replace an annotation's boxes with the supervisor's and accept it in one step."""
     with transaction.atomic():
         task = _task_in_review(task_id, reviewer)
-        clean = validate_boxes(
-            boxes,
-            label_ids=dict(LabelClass.objects.filter(project_id=task.project_id).values_list("name", "id")),
-            image_width=task.image.width,
-            image_height=task.image.height,
-            max_boxes=task.project.max_boxes_per_image,
-        )
+        clean = validate_task_boxes(task, boxes)
         annotation = (_submitted_annotation(task, annotation_id) if annotation_id is not None
                       else _worst_submitted(task))
         annotation.boxes.all().delete()
