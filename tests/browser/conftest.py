@@ -1,7 +1,7 @@
 """Browser tests drive Debian's Chromium through pytest-playwright.
 
 Never ``playwright install``: the fixture below points Playwright at
-/usr/bin/chromium (see ../shared/reference/toolchain.md, section 4).
+/usr/bin/chromium (Debian's package; Playwright's own download is not reachable here).
 """
 
 import shutil

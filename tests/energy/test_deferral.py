@@ -115,7 +115,6 @@ def test_beat_schedule_has_release_and_poll():
     assert SCHEDULE["energy-poll-feed"]["task"] == "energy.poll_feed"
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_release_sends_each_job_once(project, _runs):
     for hour in range(8):

@@ -15,7 +15,7 @@ from tests.energy import jobs  # noqa: F401  (registers the test tasks)
 from tests.factories import make_task
 from tests.processes import child_env
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 CST = timezone(timedelta(hours=8))
 

@@ -14,7 +14,7 @@ from labeling.models import Annotation, Lease, Task
 from tests.factories import add_member, api_client, make_project, make_task, make_user
 from tests.threads import run_threads
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 YAK = {"label": "yak", "x": 1, "y": 2, "width": 30, "height": 20}
 

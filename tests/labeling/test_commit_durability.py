@@ -8,7 +8,7 @@ from labeling.annotations import annotation_save, annotation_submit
 from labeling.assignment import lease_renew, task_lease_next
 from tests.factories import add_member, make_project, make_task, make_user
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db]
 
 YAK = {"label": "yak", "x": 1, "y": 2, "width": 30, "height": 20}
 

@@ -17,7 +17,7 @@ from tests.factories import api_client, make_task
 from tests.quality.helpers import YAKS, annotators, submit
 from tests.quality.worker import Worker, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.factories import make_task
 from tests.quality.helpers import YAKS, annotators, submit
 from tests.quality.worker import Worker, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

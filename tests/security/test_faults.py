@@ -134,7 +134,6 @@ def test_database_outage_gives_503_json_on_the_api_and_503_on_pages(monkeypatch,
     assert token_client.get("/api/v1/projects/").status_code == 200
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_terminated_postgres_backend_gives_503_then_recovers(annotator):
     import psycopg2
@@ -155,7 +154,6 @@ def test_terminated_postgres_backend_gives_503_then_recovers(annotator):
     assert client.get("/api/v1/projects/").status_code == 200
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_postgres_on_a_closed_port_gives_503_then_recovers(annotator):
     client = api_client(annotator)
@@ -270,7 +268,6 @@ def test_storage_without_paths_gets_the_finished_file_in_one_save():
 
 
 @pytest.mark.worker
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_job_whose_worker_process_is_killed_runs_again_with_one_result(_broker_from_arguments):
     import signal

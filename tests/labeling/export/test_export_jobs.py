@@ -184,7 +184,6 @@ def test_a_finished_export_is_not_run_again(project, client_user, django_capture
     assert Export.objects.get(pk=export.pk).sha256 == export.sha256
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_get_distinct_versions(project, client_user, supervisor, monkeypatch):
     # Hold the job back: this test is about the numbering under the project lock.

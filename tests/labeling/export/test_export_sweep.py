@@ -143,7 +143,6 @@ def test_the_sweep_is_in_the_beat_schedule():
     assert any(entry["task"] == "labeling.export.sweep_stuck" for entry in SCHEDULE.values())
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_runs_of_one_export_give_one_result(project, annotator, client_user, settings, monkeypatch):
     bulk_dataset(project, annotator, images=50)

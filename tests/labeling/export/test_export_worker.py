@@ -12,7 +12,7 @@ from labeling.models import Export
 from tests.labeling.export.helpers import bulk_dataset
 from tests.processes import child_env
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def start_worker(settings, **extra_env) -> subprocess.Popen:

@@ -86,7 +86,6 @@ call_command("import_images", sys.argv[1], sys.argv[2])
 """
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_leaves_an_orphan_that_the_sweep_removes_once_old(project, settings, tmp_path):
     source = tmp_path / "DJI_0001.JPG"

@@ -15,7 +15,6 @@ from tests.labeling.ingest.samples import jpeg_bytes, stored_files
 from tests.threads import run_threads
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_duplicates_make_one_task_and_leave_no_orphan_file(project, _media_root, monkeypatch):
     data = jpeg_bytes(200, 150)

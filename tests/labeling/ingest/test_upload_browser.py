@@ -20,10 +20,7 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def test_supervisor_uploads_files_and_sees_each_result(live_server, page, tmp_path, settings):
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        # The shared in-memory test database cannot wait for a lock; a file database can.
-        settings.INGEST_UPLOAD_PARALLEL = 1
+def test_supervisor_uploads_files_and_sees_each_result(live_server, page, tmp_path):
     project = make_project("Upload test")
     supervisor = make_user("sup")
     add_member(project, supervisor, "supervisor")

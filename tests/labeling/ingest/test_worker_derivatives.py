@@ -6,36 +6,24 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from labeling.models import Image
 from tests.factories import api_client
+from tests.processes import child_env
 from tests.labeling.ingest.samples import jpeg_bytes
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.worker
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_worker_makes_thumbnail_display_and_tiles_after_commit(project, supervisor, settings, _media_root, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    db = connection.settings_dict
-    env = dict(
-        os.environ,
-        DATABASE_URL=(
-            f"postgres://{quote(db['USER'] or '')}{':' + quote(db['PASSWORD']) if db['PASSWORD'] else ''}"
-            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        MEDIA_ROOT=str(_media_root),
-        DJANGO_SETTINGS_MODULE="config.settings.base",
-        INGEST_TILE_THRESHOLD="500",
-    )
+    env = child_env(MEDIA_ROOT=str(_media_root), INGEST_TILE_THRESHOLD="500")
     celery = Path(sys.executable).parent / "celery"
     subprocess.run([str(celery), "-A", "config", "purge", "-f"], cwd=ROOT, env=env, capture_output=True, check=True)
     log = open(tmp_path / "worker.log", "w")

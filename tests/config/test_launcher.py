@@ -1,0 +1,71 @@
+"""`make run` as a newcomer meets it: embedded database, demo, server, and a clean Ctrl-C."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_page(url: str, process: subprocess.Popen, seconds: float) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the launcher exited early:\n{process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not answer within {seconds} s")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_launcher_serves_the_demo_on_its_own_postgres_and_stops_cleanly(tmp_path, pg_parent):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    env.update(
+        PLATEAU_PGDATA=str(pg_parent / "pg"), MEDIA_ROOT=str(tmp_path / "media"), PORT=str(port),
+        DEMO_IMAGES="1", DEMO_PASSWORD="launcher-test-pw", DJANGO_SETTINGS_MODULE="config.settings.base",
+    )  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "config.launcher"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert _wait_for_page(f"http://127.0.0.1:{port}/accounts/login/", process, 180) == 200
+        postmaster = int((pg_parent / "pg" / "postmaster.pid").read_text().splitlines()[0])
+        web_pids = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True, text=True).stdout.split()
+        assert web_pids
+
+        process.send_signal(signal.SIGINT)  # what the terminal sends on Ctrl-C
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, output
+    assert output.count("Demo logins") == 1
+    assert "Stopped: web server, database." in output
+    assert "Traceback" not in output and "Segmentation fault" not in output
+    assert not _alive(postmaster)
+    assert not any(_alive(int(pid)) for pid in web_pids)
