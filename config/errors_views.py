@@ -1,4 +1,5 @@
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.csrf import csrf_exempt
 
 
@@ -8,3 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 def api_not_found(request, rest: str = "") -> JsonResponse:
     """Unknown API paths answer in the API's error shape, not an HTML page."""
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def favicon(request) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that do not name an icon (API docs, admin)."""
+    return HttpResponsePermanentRedirect(static("annotate/favicon.svg"))

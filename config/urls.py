@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config.errors_views import api_not_found
+from config.errors_views import api_not_found, favicon
 
 # One include per area, so that each area adds its routes in its own module.
 api_v1 = [
@@ -22,8 +22,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/<path:rest>", api_not_found),
+    path("favicon.ico", favicon),
     path("", include("annotate.urls")),
 ]
+# Pages (not the API, which keeps its JSON errors) get styled error pages.
+handler403 = "annotate.error_pages.forbidden"
+handler404 = "annotate.error_pages.not_found"
+handler500 = "annotate.error_pages.server_error"
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -148,6 +148,7 @@ ROWS: list[Row] = [
     # --- schema and docs: public by design (the API is open source) -------------------------
     Row("/api/schema/", "GET", everyone(200, anonymous=200)),
     Row("/api/docs/", "GET", everyone(200, anonymous=200)),
+    Row("/favicon.ico", "GET", everyone(301, anonymous=301)),
     # --- DESIGN.md contract, built in other issues (skipped until the route exists) ------------
     Row("/api/v1/projects/{project}/images/", "POST", MANAGE, data=_png, format="multipart"),
     Row("/api/v1/projects/{project}/tasks/next/", "POST",
