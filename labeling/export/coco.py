@@ -67,6 +67,9 @@ _SPOOL_BYTES = 4 * 1024 * 1024
 _COPY_BYTES = 256 * 1024
 
 _isfinite = math.isfinite
+# Boxes are stored as floats; written with every binary digit they show noise
+# like 36.844900000000266. A thousandth of a pixel is far below what anyone draws.
+COORD_DECIMALS = 3
 # What json.dumps(..., ensure_ascii=False) does to a str, without the dispatch.
 _quote = json.encoder.encode_basestring
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -250,6 +253,8 @@ def _write_arrays(
                 area = w * h
                 if not _isfinite(x + y + area):
                     raise ValueError(f"box {box_id} has a coordinate that is not a finite number")
+                x, y, w, h = (round(v, COORD_DECIMALS) for v in (x, y, w, h))
+                area = round(w * h, COORD_DECIMALS)
                 box_parts.append(
                     f'{{"id":{box_id},"image_id":{image_id},"category_id":{category_of[label_id]},'
                     f'"bbox":[{x!r},{y!r},{w!r},{h!r}],"area":{area!r},"iscrowd":0,'

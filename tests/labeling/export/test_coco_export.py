@@ -52,12 +52,23 @@ def test_core_fields_and_namespaced_extras(project, annotator, tmp_path):
     (annotation,) = [a for a in data["annotations"] if a["image_id"] == task.image_id]
     assert annotation == {
         "id": box.pk, "image_id": task.image_id, "category_id": box.label_id,
-        "bbox": [box.x, box.y, box.width, box.height], "area": box.width * box.height,
+        "bbox": [round(v, 3) for v in (box.x, box.y, box.width, box.height)],
+        "area": round(round(box.width, 3) * round(box.height, 3), 3),
         "iscrowd": 0, "segmentation": [],
         "plateau": {"annotator": "annotator", "review_status": "accepted"},
     }
     assert {c["name"] for c in data["categories"]} == {"yak", "snow_leopard", "tibetan_antelope"}
     assert all(c["supercategory"] for c in data["categories"])
+
+
+def test_coordinates_carry_no_float_noise(project, annotator):
+    task = bulk_dataset(project, annotator, images=1, boxes_per_image=1)[0]
+    Box.objects.filter(annotation__task=task).update(x=36.844900000000266, y=0.1 + 0.2, width=10.0004999, height=3.3333)
+
+    raw = export_bytes(project).decode()
+
+    assert '"bbox":[36.845,0.3,10.0,3.333],"area":33.33,' in raw
+    assert "000000" not in raw.split('"annotations"')[1]
 
 
 def test_zero_based_categories_follow_label_order_and_still_evaluate(project, annotator, tmp_path):
