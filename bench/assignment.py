@@ -120,7 +120,7 @@ def explain_pool_query(project_id: int, username: str) -> list[str]:
     from django.utils import timezone
 
     from accounts.models import User
-    from labeling.assignment_pg import pool_pick_statement
+    from labeling.assignment.pool import pool_pick_statement
     from labeling.models import Project
 
     project = Project.objects.get(pk=project_id)
