@@ -16,7 +16,6 @@ from labeling.models import Annotation, Image, Lease, Task
 from tests.factories import add_member, make_project, make_task, make_user
 from tests.threads import run_threads
 
-
 GOLD = [{"label": "yak", "x": 10, "y": 10, "width": 20, "height": 20}]
 
 
