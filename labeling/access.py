@@ -7,11 +7,12 @@ not act on gives 403.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from accounts.models import Membership, User
 from accounts.roles import role_allows
 from config.errors import Forbidden, NotFound
+from config.rows import Reader, fetchone
 from labeling.models import Annotation, Export, Image, Lease, Project, Task
 
 
@@ -80,6 +81,18 @@ def access_project(user, project_id: object, capability: str = "project.view") -
     return project
 
 
+_task, _project, _image = Reader(Task, "t"), Reader(Project, "p"), Reader(Image, "i")
+_TASK_SQL = (
+    f"SELECT {_task.columns}, {_project.columns}, {_image.columns},"
+    f" (SELECT m.role FROM {Membership._meta.db_table} m WHERE m.project_id = t.project_id"
+    " AND m.user_id = %(user)s ORDER BY m.id LIMIT 1),"
+    f" (EXISTS (SELECT 1 FROM {Annotation._meta.db_table} a WHERE a.task_id = t.id AND a.annotator_id = %(user)s)"
+    f" OR EXISTS (SELECT 1 FROM {Lease._meta.db_table} l WHERE l.task_id = t.id AND l.annotator_id = %(user)s))"
+    f" FROM {_task.table} t JOIN {_project.table} p ON p.id = t.project_id JOIN {_image.table} i ON i.id = t.image_id"
+    " WHERE t.id = %(task)s"
+)
+
+
 def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Task:
     """Return the task (with its project and image) if the user may see it.
 
@@ -88,24 +101,20 @@ def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Ta
     ``capability`` is what the caller is about to do with it.
     """
     pk = _as_id(task_id)
-    tasks = Task.objects.select_related("project", "image").filter(pk=pk)
-    if user.is_authenticated:
-        # Every annotator call starts here: the caller's role and "has this
-        # annotator touched the task" come with the row, one round trip.
-        tasks = tasks.annotate(
-            _role=_role_subquery(user, "project_id"),
-            _annotated=Exists(Annotation.objects.filter(task=OuterRef("pk"), annotator=user)),
-            _leased=Exists(Lease.objects.filter(task=OuterRef("pk"), annotator=user)),
-        )
-    task = tasks.first()
-    if task is None:
+    # Every annotator call starts here: plain SQL (see config/rows.py), with
+    # the caller's role and "has this annotator touched the task" in the row.
+    row = fetchone(_TASK_SQL, {"task": pk, "user": user.pk if user.is_authenticated else None})
+    if row is None:
         raise NotFound("Not found.")
+    task = _task.build(row)
+    task.project = _project.build(row, len(_task))
+    task.image = _image.build(row, len(_task) + len(_project))
     if user.is_authenticated and user.is_staff:
         return task
-    role = getattr(task, "_role", None)
+    role, touched = row[-2], bool(row[-1])
     if role is None:
         raise NotFound("Not found.")
-    if role == "annotator" and not (task._annotated or task._leased):
+    if role == "annotator" and not touched:
         raise NotFound("Not found.")
     _require(user, task.project_id, capability, role)
     task._viewer_role = (user.pk, role)

@@ -14,7 +14,7 @@ while this "next" waited for the lock, is then resumed, not duplicated).
 from datetime import datetime
 
 from accounts.models import User
-from labeling.assignment.rows import Reader, fetchall, fetchone
+from config.rows import Reader, fetchall, fetchone
 from labeling.models import Annotation, Image, Lease, Project, Task
 
 TASK, IMAGE, LEASE, ANNOTATION, USER = (m._meta.db_table for m in (Task, Image, Lease, Annotation, User))

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from labeling.assignment.rows import Reader, fetchone
+from config.rows import Reader, fetchone
 from labeling.assignment.caller import LIVE
 from labeling.models import Annotation, Image, Lease, Project, Task
 

@@ -1,9 +1,12 @@
-"""Model instances from the hand-written SQL of "next" (``caller``, ``pool``).
+"""Model instances from hand-written SQL, for the few statements on the hot path.
 
-``Reader`` selects a model's concrete columns under a table alias and turns a
-row back into an instance with the converters the ORM applies (JSON fields,
-for one), so the SQL stays in step with the models; a test compares the
-instances field by field with what the ORM loads.
+Used by ``labeling.access.access_task`` (every task call) and the "next"
+chain (``labeling/assignment/caller.py``, ``pool.py``). Building those queries
+with the ORM costs several times the CPU that PostgreSQL spends running them
+(bench/README.md, "hotpath"). ``Reader`` selects a model's concrete columns
+under a table alias and turns a row back into an instance with the converters
+the ORM applies (JSON fields, for one), so the SQL stays in step with the
+models; tests compare the instances field by field with what the ORM loads.
 """
 
 from django.db import connection
