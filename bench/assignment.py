@@ -149,7 +149,8 @@ def start_gunicorn(*, workers: int, threads: int) -> subprocess.Popen:
          "--backlog", "256", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
-    for _ in range(100):
+    # Up to 60 s: five workers importing Django on a busy machine take a while.
+    for _ in range(600):
         try:
             conn = http.client.HTTPConnection(HOST, PORT, timeout=1)
             conn.request("GET", "/api/v1/users/me/")
