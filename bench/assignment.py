@@ -120,7 +120,7 @@ def explain_pool_query(project_id: int, username: str) -> list[str]:
     from django.utils import timezone
 
     from accounts.models import User
-    from labeling.assignment_pg import pool_pick_statement
+    from labeling.assignment.pool import pool_pick_statement
     from labeling.models import Project
 
     project = Project.objects.get(pk=project_id)
@@ -149,7 +149,8 @@ def start_gunicorn(*, workers: int, threads: int) -> subprocess.Popen:
          "--backlog", "256", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
-    for _ in range(100):
+    # Up to 60 s: five workers importing Django on a busy machine take a while.
+    for _ in range(600):
         try:
             conn = http.client.HTTPConnection(HOST, PORT, timeout=1)
             conn.request("GET", "/api/v1/users/me/")

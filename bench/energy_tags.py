@@ -84,7 +84,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from energy.services import project_energy_report, project_green_summary, task_energy_tags
 
-    out = {"database": django.db.connection.vendor, "results": []}
+    out = {"results": []}
     for size in args.sizes:
         ids = fill(size)
         out["results"].append({

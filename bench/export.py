@@ -106,23 +106,21 @@ def measure(project_id: int) -> dict:
 
     baseline_kb = peak_rss_kb()
     project = Project.objects.get(pk=project_id)
-    backend = None
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            backend = cursor.fetchone()[0]
-    backend_before = backend_cpu_seconds(backend) if backend else 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    backend_before = backend_cpu_seconds(backend)
     started, cpu_started = time.perf_counter(), time.process_time()
     export, _ = jobs.export_request(project=project, user=None)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    backend_cpu = backend_cpu_seconds(backend) - backend_before if backend else None
+    backend_cpu = backend_cpu_seconds(backend) - backend_before
     export = Export.objects.get(pk=export.pk)
     peak_kb = peak_rss_kb()
     assert export.state == "done", export.error
     return {
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu, 2),
-        "db_backend_cpu_seconds": None if backend_cpu is None else round(backend_cpu, 2),
+        "db_backend_cpu_seconds": round(backend_cpu, 2),
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "baseline_rss_mb": round(baseline_kb / 1024, 1),
         "bytes": export.byte_size,
@@ -151,10 +149,9 @@ def main() -> None:
         env = {**os.environ, "MEDIA_ROOT": media, "EXPORT_KEEP_VERSIONS": "1"}
         for size in (int(s) for s in args.sizes.split(",")):
             project_id = seed(size)
-            if connection.vendor == "postgresql":
-                # Fresh bulk inserts have no planner statistics yet; autovacuum would add them.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            # Fresh bulk inserts have no planner statistics yet; autovacuum would add them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             connection.close()
             runs = []
             for _ in range(args.repeat):
@@ -176,7 +173,7 @@ def main() -> None:
             })
     for row in results:
         row["us_per_image"] = round(row["seconds_median"] / row["images"] * 1e6, 1)
-    print(json.dumps({"database": connection.vendor, "cpu_count": os.cpu_count(),
+    print(json.dumps({"cpu_count": os.cpu_count(),
                       "load_average": os.getloadavg(),
                       "exports": results}, indent=2))
 

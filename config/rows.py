@@ -1,10 +1,12 @@
 """Model instances from hand-written SQL, for the few statements on the hot path.
 
-Building a query with the ORM costs more CPU than PostgreSQL spends running a
-primary-key lookup (access_task: 2.9 ms median through the ORM, 0.8 ms as
-text, alternated in one process). ``Reader`` selects a model's concrete columns under a table
-alias and turns a row back into an instance with the converters the ORM
-applies (JSON, SQLite's dates), so the SQL stays in step with the models.
+Used by ``labeling.access.access_task`` (every task call) and the "next"
+chain (``labeling/assignment/caller.py``, ``pool.py``). Building those queries
+with the ORM costs several times the CPU that PostgreSQL spends running them
+(bench/README.md, "hotpath"). ``Reader`` selects a model's concrete columns
+under a table alias and turns a row back into an instance with the converters
+the ORM applies (JSON fields, for one), so the SQL stays in step with the
+models; tests compare the instances field by field with what the ORM loads.
 """
 
 from django.db import connection
@@ -41,3 +43,9 @@ def fetchone(sql: str, params: dict) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+def fetchall(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

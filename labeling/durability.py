@@ -11,16 +11,15 @@ reviews and everything else keep the default synchronous commit.
 """
 
 from django.db import connection
-from django.db.models import CharField, Func, QuerySet, Value
+
+RELAX_COMMIT = "SET LOCAL synchronous_commit = off"
 
 
-def without_flush_wait(queryset: QuerySet) -> QuerySet:
-    """The same rows; on PostgreSQL the query also sets ``synchronous_commit = off`` for
-    the rest of the transaction (``set_config(..., is_local => true)`` in its select
-    list: no extra round trip). The caller must select the annotation (``.first()``,
-    ``.only()``), not ``values_list``, for it to run."""
-    if connection.vendor != "postgresql":
-        return queryset
-    relaxed = Func(Value("synchronous_commit"), Value("off"), Value(True), function="set_config",
-                   output_field=CharField())
-    return queryset.annotate(_no_flush_wait=relaxed)
+def commit_without_flush_wait() -> None:
+    """Let the current transaction commit without waiting for the WAL flush.
+
+    ``SET LOCAL`` lasts until the transaction ends, so call it inside
+    ``transaction.atomic()``; outside one it would only warn and do nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(RELAX_COMMIT)

@@ -2,9 +2,7 @@
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
-from accounts.authentication import PlainSQLTokenAuthentication
 from labeling.access import access_task
 from labeling.models import Image, Task
 from tests.factories import make_task
@@ -32,9 +30,3 @@ def test_access_task_builds_task_project_and_image_as_the_orm_does(project, supe
     assert _fields(built.project) == _fields(orm.project)
     assert _fields(built.image) == _fields(orm.image) and built.image.thumbnail.name == "thumbs/t.jpg"
 
-
-def test_token_authentication_returns_the_user_and_token_the_orm_loads(annotator):
-    token = Token.objects.create(user=annotator)
-    user, auth = PlainSQLTokenAuthentication().authenticate_credentials(token.key)
-    assert _fields(user) == _fields(annotator.__class__.objects.get(pk=annotator.pk))
-    assert _fields(auth) == _fields(token) and auth.user is user

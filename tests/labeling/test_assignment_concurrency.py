@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from labeling.assignment import task_lease_next
-from labeling.assignment_pg import pool_pick
+from labeling.assignment.pool import pool_pick
 from labeling.models import Annotation, Lease, Task
 from tests.factories import add_member, api_client, make_project, make_task, make_user
 from tests.threads import run_threads

@@ -1,4 +1,4 @@
-"""Which transactions may commit without waiting for the disk (PostgreSQL)."""
+"""Which transactions may commit without waiting for the disk."""
 
 import pytest
 from django.db import connection

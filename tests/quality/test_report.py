@@ -248,3 +248,7 @@ def test_drain_scores_many_tasks_in_one_batch_and_closes_stale_reports(project):
     assert Task.objects.get(pk=dup.pk).status == Task.Status.REVIEW
     assert set(clean.annotations.values_list("status", flat=True)) == {"accepted"}
     assert "duplicate_boxes" in [f["code"] for f in QualityReport.objects.get(annotation=made[2]).flags]
+    # Every column of the one-statement write lands, JSON as JSON, not text.
+    done, failed = (QualityReport.objects.get(annotation=made[i]) for i in (0, 4))
+    assert done.score is not None and isinstance(done.metrics, dict) and done.metrics and done.finished_at
+    assert failed.error == "not scored: the annotation is draft now" and failed.score is None and failed.finished_at

@@ -1,4 +1,4 @@
-""""next" on PostgreSQL runs hand-written SQL (labeling/assignment_pg.py): it must
+""""next" runs hand-written SQL (labeling/assignment/caller.py, pool.py): it must
 write and read exactly what the ORM would, and keep its locks."""
 
 import threading
@@ -9,12 +9,12 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from labeling import assignment_pg
 from labeling.assignment import task_assign, task_lease_next
+from labeling.assignment.caller import live_leases
+from labeling.assignment.pool import claim, pool_pick
 from labeling.models import Annotation, Image, Lease, Task
 from tests.factories import add_member, make_project, make_task, make_user
 from tests.threads import run_threads
-
 
 GOLD = [{"label": "yak", "x": 10, "y": 10, "width": 20, "height": 20}]
 
@@ -59,9 +59,9 @@ def test_rows_read_by_hand_written_sql_equal_what_the_orm_loads(project, person)
     now = timezone.now()
     # when: picked from the pool, and read back as a live lease
     with transaction.atomic():
-        picked = assignment_pg.pool_pick(project=project, user_id=person.pk, now=now, gold=True, passed=[])
-        assignment_pg.claim(task=picked, user_id=person.pk, now=now, gold=True)
-    (live,) = assignment_pg.live_leases(user_id=person.pk, project=project, now=timezone.now())
+        picked = pool_pick(project=project, user_id=person.pk, now=now, gold=True, passed=[])
+        claim(task=picked, user_id=person.pk, now=now, gold=True)
+    (live,) = live_leases(user_id=person.pk, project=project, now=timezone.now())
     # then: field for field the same as the ORM's instances (JSON decoded, not text)
     for built in (picked, live.task):
         orm = Task.objects.select_related("image").get(pk=task.pk)
@@ -79,12 +79,12 @@ def test_claim_refuses_a_task_whose_last_slot_went_and_writes_nothing(person):
     task = make_task(project)
     now = timezone.now()
     with transaction.atomic():
-        picked = assignment_pg.pool_pick(project=project, user_id=person.pk, now=now, gold=False, passed=[])
+        picked = pool_pick(project=project, user_id=person.pk, now=now, gold=False, passed=[])
         other = make_user()
         add_member(project, other, Role.ANNOTATOR)
         Lease.objects.create(task=task, annotator=other, expires_at=now + timedelta(minutes=5))
         # when
-        lease = assignment_pg.claim(task=picked, user_id=person.pk, now=now, gold=False)
+        lease = claim(task=picked, user_id=person.pk, now=now, gold=False)
     # then: no lease, no draft, the flag untouched
     assert lease is None
     assert not Lease.objects.filter(annotator=person).exists()
@@ -101,10 +101,10 @@ def test_claim_refuses_a_task_the_caller_got_meanwhile(person, supervisor):
     task = make_task(project)
     now = timezone.now()
     with transaction.atomic():
-        picked = assignment_pg.pool_pick(project=project, user_id=person.pk, now=now, gold=False, passed=[])
+        picked = pool_pick(project=project, user_id=person.pk, now=now, gold=False, passed=[])
         task_assign(task=task, annotator=person, assigned_by=supervisor, now=now)
         # when / then: no second lease and no unique-constraint crash
-        assert assignment_pg.claim(task=picked, user_id=person.pk, now=now, gold=False) is None
+        assert claim(task=picked, user_id=person.pk, now=now, gold=False) is None
     assert Lease.objects.filter(annotator=person).count() == 1
 
 

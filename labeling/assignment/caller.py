@@ -1,0 +1,61 @@
+"""What "next" reads about the caller: the per-person lock and their live leases.
+
+Both run on every "next" and are fixed SQL texts. Built by the ORM they cost
+several times the CPU PostgreSQL spends running them (bench/README.md,
+"assignment": ORM and SQL alternated per statement). Column lists come from
+the models (``rows.Reader``), so a new field cannot be left out silently.
+
+They stay two statements on purpose: in READ COMMITTED a statement sees rows
+committed before it started, so the live leases are read by a statement that
+starts *after* the user lock is granted (a second tab's lease, committed
+while this "next" waited for the lock, is then resumed, not duplicated).
+"""
+
+from datetime import datetime
+
+from accounts.models import User
+from config.rows import Reader, fetchall, fetchone
+from labeling.models import Annotation, Image, Lease, Project, Task
+
+TASK, IMAGE, LEASE, ANNOTATION, USER = (m._meta.db_table for m in (Task, Image, Lease, Annotation, User))
+_task, _image, _lease = Reader(Task, "t"), Reader(Image, "i"), Reader(Lease, "l")
+
+LIVE = "l.released_at IS NULL AND l.expires_at > %(now)s"
+
+_LOCK = f"SELECT 0, 0 FROM {USER} u WHERE u.id = %(user)s FOR UPDATE OF u"
+# Counted in the statement's snapshot, which misses a draft that another tab's
+# "next" committed while this one waited for the lock; harmless, since that
+# "next" left a live lease, which this one then resumes before gold.
+_LOCK_COUNTING = (
+    f"SELECT s.n, s.gold FROM {USER} u,"
+    f" LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE t.is_gold) AS gold FROM {ANNOTATION} a"
+    f" JOIN {TASK} t ON t.id = a.task_id WHERE a.annotator_id = u.id AND t.project_id = %(project)s) s"
+    " WHERE u.id = %(user)s FOR UPDATE OF u"
+)
+
+
+def lock_annotator(*, user_id: int, project_id: int, count_seen: bool) -> tuple[int, int]:
+    """Lock the caller's user row (one "next" at a time per person); with
+    ``count_seen``, also return (annotations of the caller in the project, of
+    which gold) for the gold rate, in the same round trip."""
+    row = fetchone(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
+    return (row[0], row[1]) if row else (0, 0)
+
+
+_LIVE_LEASES = (
+    f"SELECT {_lease.columns}, {_task.columns}, {_image.columns}"
+    f" FROM {LEASE} l JOIN {TASK} t ON t.id = l.task_id JOIN {IMAGE} i ON i.id = t.image_id"
+    f" WHERE l.annotator_id = %(user)s AND t.project_id = %(project)s AND {LIVE}"
+    " ORDER BY l.created_at, l.id"
+)
+
+
+def live_leases(*, user_id: int, project: Project, now: datetime) -> list[Lease]:
+    """The caller's live leases in the project, oldest first, with task and image."""
+    leases = []
+    for row in fetchall(_LIVE_LEASES, {"user": user_id, "project": project.pk, "now": now}):
+        lease, task = _lease.build(row), _task.build(row, len(_lease))
+        task.image, task.project = _image.build(row, len(_lease) + len(_task)), project
+        lease.task = task
+        leases.append(lease)
+    return leases

@@ -1,0 +1,110 @@
+"""Keeping a lease: the check before every write, heartbeat and active time, release, sweep."""
+
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from config.errors import Conflict, DomainError
+from labeling.durability import commit_without_flush_wait
+from labeling.models import Annotation, Lease, Task
+
+
+def lease_for_write(*, task: Task, annotator: User, now: datetime) -> Lease:
+    """Return the annotator's live lease on the task, locked, or refuse with 409.
+
+    ``lease_expired`` when the last lease ran out, ``no_lease`` when the
+    annotator holds none (never had one, or released it by submit or skip).
+    """
+    lease = Lease.objects.select_for_update().filter(task=task, annotator=annotator, released_at__isnull=True).first()
+    if lease is not None and lease.expires_at > now:
+        return lease
+    expired = lease is not None or Lease.objects.filter(
+        task=task, annotator=annotator, release_reason=Lease.Release.EXPIRED
+    ).exists()
+    if expired:
+        raise Conflict(
+            "Your lease on this task expired and the task went back to the pool; ask for the next task.",
+            code="lease_expired",
+        )
+    raise Conflict("You hold no lease on this task.", code="no_lease")
+
+
+def active_time_credit(*, lease: Lease, reported: float | None, now: datetime) -> float:
+    """Seconds of reported active time to credit, and advance the lease's clock.
+
+    The credit is capped by the wall time since the previous credit (so two
+    tabs or a replayed request cannot count the same minute twice) and by the
+    idle cut-off (a page left open overnight is not work). Call with the
+    lease row locked; the caller saves ``heartbeat_at``.
+    """
+    since = lease.heartbeat_at or lease.created_at
+    wall = max(0.0, (now - since).total_seconds())
+    lease.heartbeat_at = now
+    if reported is None or not math.isfinite(reported) or reported <= 0:
+        return 0.0
+    return min(float(reported), wall, settings.LABELING_IDLE_CUTOFF_SECONDS)
+
+
+def lease_renew(
+    *, task: Task, annotator: User, active_seconds: float | None = None, now: datetime | None = None
+) -> Lease:
+    """Extend the caller's live lease by the project's lease length (heartbeat).
+
+    The returned lease carries ``active_seconds_total``: the annotation's
+    active time after this credit.
+    """
+    now = now or timezone.now()
+    if active_seconds is not None and (not math.isfinite(active_seconds) or active_seconds < 0):
+        raise DomainError("active_seconds must be a finite number >= 0.", code="invalid_active_seconds")
+    with transaction.atomic():
+        # A heartbeat only keeps the lease (labeling/durability.py).
+        commit_without_flush_wait()
+        lease = lease_for_write(task=task, annotator=annotator, now=now)
+        credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+        lease.expires_at = max(lease.expires_at, now + timedelta(seconds=task.project.lease_seconds))
+        lease.save(update_fields=["expires_at", "heartbeat_at"])
+        lease.active_seconds_total = _credit_active_seconds(task, annotator, credited)
+    return lease
+
+
+_CREDIT = (
+    f"UPDATE {Annotation._meta.db_table} SET active_seconds = active_seconds + %s"
+    " WHERE task_id = %s AND annotator_id = %s RETURNING active_seconds"
+)
+
+
+def _credit_active_seconds(task: Task, annotator: User, credited: float) -> float:
+    """Add the credit and return the new total.
+
+    One statement, ``UPDATE ... RETURNING``, which the ORM cannot express
+    (its ``update()`` returns a row count): through the ORM this is an
+    update and a read, two round trips on every heartbeat.
+    """
+    if not credited:
+        total = Annotation.objects.filter(task=task, annotator=annotator).values_list("active_seconds", flat=True)
+        return next(iter(total), 0.0)
+    with connection.cursor() as cursor:
+        cursor.execute(_CREDIT, [credited, task.pk, annotator.pk])
+        row = cursor.fetchone()
+    return row[0] if row else 0.0
+
+
+def lease_release(*, lease: Lease, reason: str, now: datetime) -> None:
+    Lease.objects.filter(pk=lease.pk, released_at__isnull=True).update(released_at=now, release_reason=reason)
+    lease.released_at, lease.release_reason = now, reason
+
+
+def lease_sweep_expired(*, now: datetime | None = None) -> int:
+    """Mark leases past their expiry as released (reason ``expired``).
+
+    Tidying only: the pool already ignores expired leases. Uses the partial
+    index on unreleased leases, so it costs the number of stale rows.
+    """
+    now = now or timezone.now()
+    return Lease.objects.filter(released_at__isnull=True, expires_at__lte=now).update(
+        released_at=now, release_reason=Lease.Release.EXPIRED
+    )
