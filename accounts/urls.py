@@ -7,5 +7,4 @@ urlpatterns = [
     path("users/", api.UserCreateView.as_view(), name="user-create"),
     path("users/me/", api.MeView.as_view(), name="user-me"),
     path("audit/", audit_api.AuditView.as_view(), name="audit-list"),
-    path("projects/<int:project_id>/audit/", audit_api.ProjectAuditView.as_view(), name="project-audit"),
 ]
