@@ -11,11 +11,11 @@ see but not act on gives 403. Staff admins hold every capability everywhere.
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.roles import CAPABILITIES, role_allows, roles_with
 from config.errors import Forbidden, NotFound
 from config.rows import Reader, fetchone
-from labeling.models import Annotation, Export, Image, Lease, Project, Task
+from labeling.models import Annotation, Export, Image, Lease, Membership, Project, Task
 
 
 def project_role(user: User | AnonymousUser, project_id: int) -> str | None:

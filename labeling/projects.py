@@ -5,11 +5,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
 from accounts.audit import Action, audit_record
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.roles import Role
 from config.errors import Conflict, Forbidden
 from labeling.access import may_create_projects
-from labeling.models import LabelClass, Project, Task
+from labeling.models import LabelClass, Membership, Project, Task
 
 PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080"]
 

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from labeling.api import audit, images, projects
+from labeling.api import audit, images, me, projects
 
 urlpatterns = [
+    path("users/me/", me.MeView.as_view(), name="user-me"),
     path("projects/", projects.ProjectListView.as_view(), name="project-list"),
     path("projects/<int:project_id>/", projects.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<int:project_id>/labels/", projects.ProjectLabelsView.as_view(), name="project-labels"),

@@ -4,13 +4,13 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services as account_services
-from accounts.serializers import MembershipSerializer, MembershipWriteSerializer
-from labeling import projects
+from labeling import members, projects
 from labeling.access import access_project, project_roles, visible_projects
 from labeling.api.serializers import (
     LabelClassSerializer,
     LabelClassWriteSerializer,
+    MembershipSerializer,
+    MembershipWriteSerializer,
     ProjectCreateSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
@@ -87,7 +87,7 @@ class ProjectMembersView(APIView):
         project = access_project(request.user, project_id, "members.manage")
         data = MembershipWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership, created = account_services.membership_set(
+        membership, created = members.membership_set(
             project=project, actor=request.user, **data.validated_data
         )
         return Response(
