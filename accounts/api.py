@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.serializers import (
-    MeSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     UserCreateSerializer,
@@ -50,9 +49,3 @@ class UserCreateView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_create(actor=request.user, **data.validated_data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
-
-
-class MeView(APIView):
-    @extend_schema(responses={200: MeSerializer})
-    def get(self, request):
-        return Response(MeSerializer(request.user).data)

@@ -1,40 +1,15 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from accounts.roles import Role
-
 
 class User(AbstractUser):
-    """A person: annotator, supervisor or client through memberships; admin through is_staff."""
+    """A person: annotator, supervisor or client through project memberships (labeling); admin through is_staff."""
 
     # Power draw of the workstation while labeling; None means the site default.
     device_watts = models.FloatField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
-
-
-class Membership(models.Model):
-    """A user's role in one project."""
-
-    project = models.ForeignKey(
-        "labeling.Project", on_delete=models.CASCADE, related_name="memberships"
-    )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "user"], name="membership_one_role_per_project"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_valid"
-            ),
-        ]
-        indexes = [models.Index(fields=["user", "role"], name="membership_user_role")]
-
-    def __str__(self) -> str:
-        return f"{self.user} as {self.role} in {self.project_id}"
 
 
 class AuditEvent(models.Model):

@@ -1,8 +1,6 @@
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Membership, User
-from accounts.roles import Role
+from accounts.models import User
 from config.serializers import StrictSerializer
 
 
@@ -14,27 +12,6 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "email", "is_staff", "device_watts"]
         read_only_fields = fields
-
-
-class MyProjectSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    role = serializers.ChoiceField(choices=Role.choices)
-
-
-class MeSerializer(UserSerializer):
-    projects = serializers.SerializerMethodField()
-
-    class Meta(UserSerializer.Meta):
-        fields = UserSerializer.Meta.fields + ["projects"]
-        read_only_fields = fields
-
-    @extend_schema_field(MyProjectSerializer(many=True))
-    def get_projects(self, user: User) -> list[dict]:
-        return [
-            {"id": m.project_id, "name": m.project.name, "role": m.role}
-            for m in user.memberships.select_related("project").order_by("project_id")
-        ]
 
 
 class UserCreateSerializer(StrictSerializer):
@@ -51,18 +28,3 @@ class TokenRequestSerializer(StrictSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
-
-
-class MembershipSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
-    user_id = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Membership
-        fields = ["id", "user_id", "username", "role", "created_at"]
-        read_only_fields = fields
-
-
-class MembershipWriteSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(choices=Role.choices)

@@ -1,13 +1,12 @@
-"""Users and memberships: the verbs other code calls."""
+"""Users: the verbs other code calls (project memberships: labeling/members.py)."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.audit import Action, audit_record
-from accounts.models import Membership, User
-from accounts.roles import Role
-from config.errors import Conflict, DomainError, NotFound
+from accounts.models import User
+from config.errors import Conflict, DomainError
 
 
 def user_create(
@@ -34,34 +33,3 @@ def user_create(
     except IntegrityError:
         raise Conflict("That username is taken.", code="username_taken") from None
     return user
-
-
-@transaction.atomic
-def membership_set(
-    *, project, username: str, role: str, actor: User | None = None
-) -> tuple[Membership, bool]:
-    """Give the named user ``role`` in the project; return (membership, created)."""
-    if role not in Role.values:
-        raise DomainError(f"Unknown role {role!r}.", code="unknown_role")
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise NotFound("No such user.", code="unknown_user")
-    before = (
-        Membership.objects.select_for_update()
-        .filter(project=project, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-    membership, created = Membership.objects.update_or_create(
-        project=project, user=user, defaults={"role": role}
-    )
-    if created or before != role:
-        audit_record(
-            actor=actor,
-            action=Action.MEMBER_ADD if created else Action.MEMBER_ROLE,
-            project_id=project.pk,
-            target_type="user",
-            target_id=user.pk,
-            details={"username": user.username, "role": role, "previous_role": before},
-        )
-    return membership, created

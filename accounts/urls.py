@@ -5,7 +5,5 @@ from accounts import api, audit_api
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="auth-token"),
     path("users/", api.UserCreateView.as_view(), name="user-create"),
-    path("users/me/", api.MeView.as_view(), name="user-me"),
     path("audit/", audit_api.AuditView.as_view(), name="audit-list"),
-    path("projects/<int:project_id>/audit/", audit_api.ProjectAuditView.as_view(), name="project-audit"),
 ]

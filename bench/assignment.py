@@ -60,9 +60,9 @@ def fill(*, size: int, clients: int, overlap: int, gold_share: float) -> dict:
     from django.core.files.storage import default_storage
     from rest_framework.authtoken.models import Token
 
-    from accounts.models import Membership, User
+    from accounts.models import User
     from accounts.roles import Role
-    from labeling.models import Image, LabelClass, Project, Task
+    from labeling.models import Image, LabelClass, Membership, Project, Task
 
     started = time.perf_counter()
     # The bench owns this database: TRUNCATE everything rather than walk

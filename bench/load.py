@@ -61,8 +61,8 @@ def setup(images: int, annotators: int, supervisors: int, clients: int) -> dict:
     from PIL import Image as PILImage
     from rest_framework.authtoken.models import Token
 
-    from accounts.models import Membership, User
-    from labeling.models import Image, LabelClass, Project, Task
+    from accounts.models import User
+    from labeling.models import Image, LabelClass, Membership, Project, Task
 
     project, _ = Project.objects.get_or_create(slug=BENCH_PROJECT_SLUG, defaults={"name": "Bench: Qinghai load"})
     for order, name in enumerate(["yak", "snow_leopard", "tibetan_antelope", "tent"]):

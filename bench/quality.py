@@ -41,8 +41,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
 
-from accounts.models import Membership, User  # noqa: E402
-from labeling.models import Annotation, Box, Image, LabelClass, Project, QualityReport, Task  # noqa: E402
+from accounts.models import User  # noqa: E402
+from labeling.models import Annotation, Box, Image, LabelClass, Membership, Project, QualityReport, Task  # noqa: E402
 from labeling.quality.enqueue import quality_check_enqueue  # noqa: E402
 from labeling.quality.enqueue import _send_coalesced  # noqa: E402
 

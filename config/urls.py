@@ -13,7 +13,7 @@ api_v1 = [
     path("", include("labeling.api.tasks_urls")),
     path("", include("labeling.api.review_urls")),
     path("", include("labeling.api.exports_urls")),
-    path("", include("energy.urls")),
+    path("", include("labeling.api.energy_urls")),
 ]
 
 urlpatterns = [

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from config.errors import DomainError
@@ -20,12 +20,24 @@ log = logging.getLogger("energy.ledger")
 LOOK_UP = object()
 
 
+def _no_project_sites(project_id: int) -> str | None:
+    return None
+
+
+# How to find the site of a project: the app that owns projects installs it
+# (labeling/apps.py), so energy reads no other app's tables and imports nothing of it.
+_project_site: Callable[[int], str | None] = _no_project_sites
+
+
+def set_project_site_lookup(lookup: Callable[[int], str | None]) -> None:
+    """Install ``lookup(project_id) -> site slug or None`` (called once, at start-up)."""
+    global _project_site
+    _project_site = lookup
+
+
 def site_for_project(project_id: int | None) -> Site:
     """The project's site; an unknown slug gets a site with no supply data (shares stay unknown)."""
-    slug = DEFAULT_SITE
-    if project_id is not None:
-        Project = apps.get_model("labeling", "Project")
-        slug = Project.objects.filter(pk=project_id).values_list("energy_site", flat=True).first() or DEFAULT_SITE
+    slug = (_project_site(project_id) if project_id is not None else None) or DEFAULT_SITE
     if slug == DEFAULT_SITE:
         from energy.supply import site_get
 

@@ -1,19 +1,21 @@
-"""The one place that fetches protected objects, with their permission check.
+"""The permission gate: who may see and do what, asked by every page, API view and report.
 
-Every view gets projects, tasks, images and exports through an ``access_*``
-function. An object the caller may not see is reported as missing (404) so
-that ids of other people's objects reveal nothing; an object they may see but
-not act on gives 403.
+The matrix (role -> capabilities) is data in ``accounts/roles.py``; this module
+is the only code that reads a user's role and decides with it. Every view gets
+projects, tasks, images and exports through an ``access_*`` function, and lists
+through ``visible_*``. An object the caller may not see is reported as missing
+(404) so that ids of other people's objects reveal nothing; an object they may
+see but not act on gives 403. Staff admins hold every capability everywhere.
 """
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from accounts.models import Membership, User
-from accounts.roles import role_allows
+from accounts.models import User
+from accounts.roles import CAPABILITIES, role_allows, roles_with
 from config.errors import Forbidden, NotFound
 from config.rows import Reader, fetchone
-from labeling.models import Annotation, Export, Image, Lease, Project, Task
+from labeling.models import Annotation, Export, Image, Lease, Membership, Project, Task
 
 
 def project_role(user: User | AnonymousUser, project_id: int) -> str | None:
@@ -25,6 +27,47 @@ def project_role(user: User | AnonymousUser, project_id: int) -> str | None:
         .values_list("role", flat=True)
         .first()
     )
+
+
+def project_roles(user: User | AnonymousUser) -> dict[int, str]:
+    """Project id -> the user's role there, for every project they belong to."""
+    if not user.is_authenticated:
+        return {}
+    return dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
+
+
+def capabilities_held(user: User | AnonymousUser, role: str | None) -> frozenset[str]:
+    """What a user with ``role`` in a project may do there (everything for admins)."""
+    if user.is_authenticated and user.is_staff:
+        return frozenset(CAPABILITIES)
+    return frozenset(capability for capability in CAPABILITIES if role_allows(role, capability))
+
+
+def may_create_projects(user: User | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.memberships.filter(role__in=roles_with("projects.create")).exists()
+
+
+def visible_projects(user: User | AnonymousUser) -> QuerySet[Project]:
+    """Projects the user belongs to (every project for staff admins)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_staff:
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user).distinct()
+
+
+def visible_tasks(user: User, project: Project) -> QuerySet[Task]:
+    """Tasks of the project the user may list: all of them, or only those they took.
+
+    A lease always creates the annotator's annotation row, so one indexed join
+    finds "those they took", without DISTINCT.
+    """
+    tasks = Task.objects.filter(project=project)
+    if has_capability(user, project.pk, "tasks.read_all"):
+        return tasks
+    return tasks.filter(annotations__annotator=user)
 
 
 def _role_subquery(user: User, project_ref: str) -> Subquery:
@@ -96,8 +139,8 @@ _TASK_SQL = (
 def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Task:
     """Return the task (with its project and image) if the user may see it.
 
-    Supervisors and clients see every task of their projects (clients read
-    only); annotators see only tasks they hold a lease on or have worked on.
+    Roles holding "tasks.read_all" see every task of their projects; the
+    others only tasks they hold a lease on or have worked on.
     ``capability`` is what the caller is about to do with it.
     """
     pk = _as_id(task_id)
@@ -114,7 +157,7 @@ def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Ta
     role, touched = row[-2], bool(row[-1])
     if role is None:
         raise NotFound("Not found.")
-    if role == "annotator" and not touched:
+    if not touched and not role_allows(role, "tasks.read_all"):
         raise NotFound("Not found.")
     _require(user, task.project_id, capability, role)
     task._viewer_role = (user.pk, role)

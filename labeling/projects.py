@@ -5,16 +5,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
 from accounts.audit import Action, audit_record
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.roles import Role
 from config.errors import Conflict, Forbidden
-from labeling.models import LabelClass, Project, Task
+from labeling.access import may_create_projects
+from labeling.models import LabelClass, Membership, Project, Task
 
 PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080"]
-
-
-def user_may_create_projects(user: User) -> bool:
-    return user.is_staff or user.memberships.filter(role=Role.SUPERVISOR).exists()
 
 
 def _unique_slug(name: str) -> str:
@@ -29,7 +26,7 @@ def _unique_slug(name: str) -> str:
 @transaction.atomic
 def project_create(*, creator: User, name: str, labels: list[dict] | None = None, **fields) -> Project:
     """Create a project with its labels; the creator supervises it."""
-    if not user_may_create_projects(creator):
+    if not may_create_projects(creator):
         raise Forbidden("Only supervisors and admins create projects.")
     slug = fields.pop("slug", None) or _unique_slug(name)
     if Project.objects.filter(slug=slug).exists():

@@ -15,9 +15,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from accounts.models import Membership, User
-from accounts.roles import Role
-from labeling.models import Annotation, Project, QualityReport, Review
+from accounts.models import User
+from accounts.roles import roles_with
+from labeling.models import Annotation, Membership, Project, QualityReport, Review
 
 
 class _Acc:
@@ -112,7 +112,7 @@ def project_stats(*, project: Project) -> dict:
     acc = _collect(project, None)
     names = dict(User.objects.filter(pk__in=list(acc)).values_list("pk", "username"))
     members = dict(
-        Membership.objects.filter(project=project, role=Role.ANNOTATOR).values_list("user_id", "user__username")
+        Membership.objects.filter(project=project, role__in=roles_with("tasks.annotate")).values_list("user_id", "user__username")
     )
     names.update(members)
     everyone: dict[date, _Acc] = defaultdict(_Acc)

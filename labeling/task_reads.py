@@ -6,12 +6,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
 from energy.services import task_energy_tags
-from labeling.access import project_role
+from labeling.access import visible_tasks
 from labeling.models import Annotation, Lease, Project, Task
-
-LIST_ROLES = (Role.SUPERVISOR, Role.CLIENT)
 
 
 def task_view_context(
@@ -44,15 +41,8 @@ def task_view_context(
 
 
 def project_tasks_for(*, viewer: User, project: Project, status: str | None = None) -> QuerySet[Task]:
-    """Tasks of the project the viewer may list, oldest first.
-
-    Supervisors, clients and admins list them all; annotators only those they
-    took (a lease always creates their annotation row, so one indexed join
-    finds them, without DISTINCT).
-    """
-    tasks = Task.objects.filter(project=project)
-    if not viewer.is_staff and project_role(viewer, project.pk) not in LIST_ROLES:
-        tasks = tasks.filter(annotations__annotator=viewer)
+    """Tasks of the project the viewer may list (see ``visible_tasks``), oldest first."""
+    tasks = visible_tasks(viewer, project)
     if status:
         tasks = tasks.filter(status=status)
     return tasks.order_by("id")

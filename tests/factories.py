@@ -10,9 +10,9 @@ from PIL import Image as PILImage
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.roles import Role
-from labeling.models import Image, LabelClass, Project, Task
+from labeling.models import Image, LabelClass, Membership, Project, Task
 
 _seq = itertools.count(1)
 PASSWORD = "plateau-test-pass-9"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from annotate import energy_charts as charts
 from annotate.pages.guard import page_access
 from energy.services import site_clean_forecast
-from energy.visibility import report_for
+from labeling.energy_reads import project_energy_report_for
 
 
 def _pct(share: float | None) -> str:
@@ -24,7 +24,7 @@ def _local(iso: str, tz: ZoneInfo) -> str:
 
 @login_required
 def project_energy_page(request: HttpRequest, project_id: int) -> HttpResponse:
-    report = page_access(report_for, request.user, project_id)
+    report = page_access(project_energy_report_for, request.user, project_id)
     tz = ZoneInfo(report["site"]["timezone"])
     series = report["series"]["hourly"] if len(report["series"]["daily"]) <= 3 else report["series"]["daily"]
     forecast = site_clean_forecast(site=report["site"]["slug"], start=timezone.now(), hours=24)

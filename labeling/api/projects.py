@@ -4,14 +4,13 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services as account_services
-from accounts.models import Membership
-from accounts.serializers import MembershipSerializer, MembershipWriteSerializer
-from labeling import projects
-from labeling.access import access_project
+from labeling import members, projects
+from labeling.access import access_project, project_roles, visible_projects
 from labeling.api.serializers import (
     LabelClassSerializer,
     LabelClassWriteSerializer,
+    MembershipSerializer,
+    MembershipWriteSerializer,
     ProjectCreateSerializer,
     ProjectSerializer,
     ProjectUpdateSerializer,
@@ -19,16 +18,9 @@ from labeling.api.serializers import (
 from labeling.models import Project
 
 
-def _roles(user) -> dict[int, str]:
-    if not user.is_authenticated:
-        return {}
-    roles = dict(Membership.objects.filter(user=user).values_list("project_id", "role"))
-    return roles
-
-
 def _project_out(request, project: Project) -> dict:
     project = projects.projects_with_progress(Project.objects.filter(pk=project.pk)).prefetch_related("labels").get()
-    return ProjectSerializer(project, context={"roles": _roles(request.user)}).data
+    return ProjectSerializer(project, context={"roles": project_roles(request.user)}).data
 
 
 class ProjectListView(ListAPIView):
@@ -39,11 +31,11 @@ class ProjectListView(ListAPIView):
 
     def get_queryset(self):
         return projects.projects_with_progress(
-            Project.objects.visible_to(self.request.user)
+            visible_projects(self.request.user)
         ).prefetch_related("labels").order_by("id")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "roles": _roles(self.request.user)}
+        return {**super().get_serializer_context(), "roles": project_roles(self.request.user)}
 
     @extend_schema(request=ProjectCreateSerializer, responses={201: ProjectSerializer})
     def post(self, request):
@@ -95,7 +87,7 @@ class ProjectMembersView(APIView):
         project = access_project(request.user, project_id, "members.manage")
         data = MembershipWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership, created = account_services.membership_set(
+        membership, created = members.membership_set(
             project=project, actor=request.user, **data.validated_data
         )
         return Response(

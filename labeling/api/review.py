@@ -6,12 +6,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Membership
 from config.errors import DomainError, NotFound
 from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
-from labeling.models import Review
+from labeling.models import Membership, Review
 
 
 class ReviewDecisionSerializer(StrictSerializer):

@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
+from accounts.roles import Role
 from config.serializers import StrictModelSerializer, StrictSerializer
-from labeling.models import Image, LabelClass, Project
+from labeling.models import Image, LabelClass, Membership, Project
 
 
 class LabelClassSerializer(StrictModelSerializer):
@@ -115,3 +116,18 @@ class ImageSerializer(serializers.ModelSerializer):
     def get_tiles_url(self, image: Image) -> str | None:
         # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
         return f"/api/v1/images/{image.pk}/tiles/" if image.tile_levels else None
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    user_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user_id", "username", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipWriteSerializer(StrictSerializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Membership, User
-from accounts.roles import Role
+from accounts.models import User
+from accounts.roles import role_allows
 from config.errors import Conflict, DomainError
+from labeling.access import project_role
 from labeling.assignment.leases import lease_release
 from labeling.models import Annotation, Lease, Task
 
@@ -32,8 +33,7 @@ def task_assign(*, task: Task, annotator: User, assigned_by: User, now: datetime
     with transaction.atomic():
         # Lock the task row only: the project and image rows are read, not changed.
         task = Task.objects.select_for_update(of=("self",)).select_related("project", "image").get(pk=task.pk)
-        role = Membership.objects.filter(project_id=task.project_id, user=annotator).values_list("role", flat=True).first()
-        if role != Role.ANNOTATOR:
+        if not role_allows(project_role(annotator, task.project_id), "tasks.annotate"):
             raise DomainError(f"{annotator.username} is not an annotator of this project.", code="not_an_annotator")
         annotation = Annotation.objects.filter(task=task, annotator=annotator).first()
         rework = annotation is not None and annotation.status == Annotation.Status.REJECTED

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.roles import Role
 from config.jobs import enqueue_on_commit
 from labeling.demo.exif import exif_bytes, gps_for_seed
 from labeling.demo.scenes import LABELS, render_scene
 from labeling.ingest.tasks import image_derivatives
-from labeling.models import Image, LabelClass, Project, Task
+from labeling.models import Image, LabelClass, Membership, Project, Task
 
 DEMO_SLUG = "qinghai-lake-survey"
 DEMO_NAME = "Qinghai Lake survey"

@@ -1,6 +1,7 @@
 from labeling.models.annotation import Annotation, AnnotationHistory, Box
 from labeling.models.export import Export
 from labeling.models.image import Image
+from labeling.models.membership import Membership
 from labeling.models.project import LabelClass, Project
 from labeling.models.review import QualityReport, Review
 from labeling.models.task import Lease, Task
@@ -13,6 +14,7 @@ __all__ = [
     "Image",
     "LabelClass",
     "Lease",
+    "Membership",
     "Project",
     "QualityReport",
     "Review",

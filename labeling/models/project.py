@@ -4,16 +4,6 @@ from django.db import models
 from django.db.models import Q
 
 
-class ProjectQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProjectQuerySet":
-        """Projects the user belongs to (every project for staff admins)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self
-        return self.filter(memberships__user=user).distinct()
-
-
 class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -46,8 +36,6 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -6,25 +6,6 @@ from labeling.models.image import Image
 from labeling.models.project import Project
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TaskQuerySet":
-        """Tasks a user may see: all of a supervised or client project, else their own."""
-        from accounts.roles import Role
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self
-        wide = Q(
-            project__memberships__user=user,
-            project__memberships__role__in=[Role.SUPERVISOR, Role.CLIENT],
-        )
-        own = Q(project__memberships__user=user, project__memberships__role=Role.ANNOTATOR) & (
-            Q(leases__annotator=user) | Q(annotations__annotator=user)
-        )
-        return self.filter(wide | own).distinct()
-
-
 class Task(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"  # still needs annotations
@@ -48,8 +29,6 @@ class Task(models.Model):
     started = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -3,8 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from accounts.models import Membership
-from labeling.models import Annotation, Box, LabelClass, Lease
+from labeling.models import Annotation, Box, LabelClass, Lease, Membership
 from tests.factories import add_member, make_task, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 import pytest
 
-from accounts.models import Membership
-from labeling.models import Project
+from labeling.models import Membership, Project
 from tests.factories import add_member, api_client, make_task, make_user
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image as PILImage
 
-from accounts.models import Membership, User
-from labeling.models import Image, Task
+from accounts.models import User
+from labeling.models import Image, Membership, Task
 
 pytestmark = pytest.mark.django_db
 

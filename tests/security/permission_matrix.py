@@ -36,9 +36,9 @@ this is how list endpoints are checked for leaks.
 
 Adding an endpoint: one ``Row(...)`` line per method. The template may use
 {project} {task} {image} {export} {label} {user}; ``data`` is the request body (a
-callable ``data(world, side)`` when it needs ids or names). Rows whose route does not
-exist on this branch are skipped, so rows for the DESIGN.md contract can be written
-ahead of the code.
+callable ``data(world, side)`` when it needs ids or names). A row whose route no view
+answers fails (it is never skipped): renaming or deleting an endpoint means changing
+its row here too.
 """
 
 from dataclasses import dataclass, field
@@ -149,7 +149,7 @@ ROWS: list[Row] = [
     Row("/api/schema/", "GET", everyone(200, anonymous=200)),
     Row("/api/docs/", "GET", everyone(200, anonymous=200)),
     Row("/favicon.ico", "GET", everyone(301, anonymous=301)),
-    # --- DESIGN.md contract, built in other issues (skipped until the route exists) ------------
+    # --- tasks, annotations, review, exports -------------------------------------------------
     Row("/api/v1/projects/{project}/images/", "POST", MANAGE, data=_png, format="multipart"),
     Row("/api/v1/projects/{project}/tasks/next/", "POST",
         roles(anonymous=401, annotator=OK, outsider=404, supervisor=403, client=403, other_client=404, admin=ANY)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from energy.api import ProjectEnergyView, TaskEnergyView
+from labeling.api.energy import ProjectEnergyView, TaskEnergyView
 
 urlpatterns = [
     path("projects/<int:project_id>/energy/", ProjectEnergyView.as_view(), name="project-energy"),

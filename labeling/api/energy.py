@@ -1,8 +1,10 @@
+"""The energy figures of a project and of a task, through the permission gate."""
+
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from energy.visibility import report_for, task_energy_for
+from labeling.energy_reads import project_energy_report_for, task_energy_for
 
 
 class ProjectEnergyView(APIView):
@@ -10,7 +12,7 @@ class ProjectEnergyView(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, project_id: int):
-        return Response(report_for(request.user, project_id))
+        return Response(project_energy_report_for(request.user, project_id))
 
 
 class TaskEnergyView(APIView):
