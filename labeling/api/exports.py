@@ -19,7 +19,8 @@ from config.errors import Conflict, DomainError, TooLarge
 from config.serializers import StrictSerializer
 from labeling.access import access_export, access_project
 from labeling.export import coco_import, jobs
-from labeling.export.coco import SELECTIONS
+from labeling.export.items import SELECTIONS
+from labeling.export.writer import FORMATS
 from labeling.models import Export
 
 
@@ -29,7 +30,7 @@ class Gone(DomainError):
 
 
 class ExportRequestSerializer(StrictSerializer):
-    format = serializers.ChoiceField(choices=jobs.FORMATS, default="coco")
+    format = serializers.ChoiceField(choices=FORMATS, default="coco")
     # Which tasks: the same word as `manage.py export_coco --status`.
     status = serializers.ChoiceField(choices=SELECTIONS, default="accepted")
     include_images = serializers.BooleanField(default=False)
@@ -120,7 +121,7 @@ class ExportDownloadView(APIView):
         else:
             if not export.file.storage.exists(export.file.name):
                 raise Gone("The export file is missing.", code="export_missing")
-            content_type = "application/zip" if export.include_images else "application/json"
+            content_type = "application/zip" if jobs.export_is_zip(export) else "application/json"
             audit_record(
                 actor=request.user,
                 action=Action.EXPORT_DOWNLOAD,

@@ -47,7 +47,7 @@ def write_json(tmp_path, data: bytes, name: str = "coco.json") -> str:
 
 def json_from_zip(data: bytes) -> tuple[dict, list[str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return json.loads(archive.read("annotations.json")), archive.namelist()
+        return json.loads(archive.read("annotations/instances_default.json")), archive.namelist()
 
 
 def load(tmp_path, data: bytes) -> COCO:
