@@ -127,7 +127,10 @@ def _annotations(entries: list[dict], images: dict, categories: dict, plan: Plan
             plan.problems.add(f"{path}.id", "bad_annotation", "An annotation needs an integer id.")
             continue
         if aid in seen:
-            plan.problems.add(f"{path}.id", "duplicate_annotation_id", f"Annotation id {aid} appears twice.")
+            # pycocotools keys annotations by id: a repeated id would silently drop boxes there.
+            plan.problems.add(f"{path}.id", "duplicate_annotation_id",
+                              f"Annotation id {aid} appears twice; ids must be unique "
+                              "(datumaro writes unique ids with reindex=True).")
             continue
         seen.add(aid)
         if iid not in images:

@@ -50,9 +50,11 @@ def _path_of(name: str) -> str:
     """The path part of a file name or URL, with forward slashes."""
     name = name.strip().replace("\\", "/")
     parts = urlsplit(name)
+    local = parse_qs(parts.query).get("d")
+    if local:
+        return local[0]
     if parts.scheme and len(parts.scheme) > 1:  # not a Windows drive letter
-        local = parse_qs(parts.query).get("d")
-        return unquote(local[0] if local else parts.path)
+        return unquote(parts.path)
     return name.split("?", 1)[0].split("#", 1)[0]
 
 

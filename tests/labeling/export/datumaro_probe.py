@@ -2,7 +2,7 @@
 
     datumaro_probe.py detect PATH
     datumaro_probe.py load PATH FORMAT [IMPORT_OPTIONS_JSON]
-    datumaro_probe.py to_coco PATH FORMAT OUT_DIR [IMPORT_OPTIONS_JSON]
+    datumaro_probe.py to_coco PATH FORMAT OUT_DIR [IMPORT_OPTIONS_JSON]  (written with reindex)
 
 Prints one JSON line: what datumaro detected, or the items it read (image
 size from the pixels, boxes with label names), or where it wrote COCO.
@@ -39,7 +39,8 @@ def main(command: str, path: str, *rest: str) -> dict:
         return {"items": _items(_load(path, rest[0], rest[1] if len(rest) > 1 else None))}
     if command == "to_coco":
         dataset = _load(path, rest[0], rest[2] if len(rest) > 2 else None)
-        dataset.export(rest[1], "coco_instances", save_media=False)
+        # Ids from YOLO/VOC sources restart at each image: reindex makes them unique, as COCO needs.
+        dataset.export(rest[1], "coco_instances", save_media=False, reindex=True)
         return {"out": rest[1]}
     raise SystemExit(f"unknown command {command}")
 
