@@ -4,7 +4,7 @@ import pytest
 
 from labeling.models import Image, Task
 from tests.factories import api_client, make_task
-from tests.labeling.export.test_coco_import import upload
+from tests.labeling.export.helpers import upload
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import api_client
-from tests.labeling.export.test_coco_import import coco_for, snapshot, tasks, upload  # noqa: F401
+from tests.labeling.export.helpers import coco_for, snapshot, upload
 
 pytestmark = pytest.mark.django_db
 
