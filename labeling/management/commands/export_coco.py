@@ -1,30 +1,8 @@
 """``manage.py export_coco PROJECT --out FILE``: the same bytes as the export job."""
 
-from django.core.management.base import BaseCommand
-
-from labeling.export.items import SELECTIONS
-from labeling.management.export_file import summary_line, write_export_to
-from labeling.management.lookup import find_project
+from labeling.management.commands.export_dataset import Command as ExportDataset
 
 
-class Command(BaseCommand):
+class Command(ExportDataset):
     help = "Write a project's COCO dataset (JSON, or a zip with images) to a file or stdout."
-
-    def add_arguments(self, parser):
-        parser.add_argument("project", help="project id or slug")
-        parser.add_argument("--out", required=True, help="output file, or - for stdout")
-        parser.add_argument("--status", choices=SELECTIONS, default="accepted",
-                            help="which tasks: accepted (default), submitted or all")
-        parser.add_argument("--zero-based-categories", action="store_true",
-                            help="category ids 0..K-1 in label order instead of database ids")
-        parser.add_argument("--include-images", action="store_true",
-                            help="write a zip with annotations/instances_default.json and "
-                                 "images/default/<id>.<ext>")
-
-    def handle(self, *args, project: str, out: str, status: str, zero_based_categories: bool,
-               include_images: bool, **options):
-        target = find_project(project)
-        result = write_export_to(out, project=target, fmt="coco", selection=status,
-                                 zero_based_categories=zero_based_categories,
-                                 include_images=include_images)
-        self.stderr.write(summary_line(target.slug, result))
+    fixed_format = "coco"

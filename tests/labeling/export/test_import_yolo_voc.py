@@ -57,15 +57,6 @@ YOLO_BAD = [
 ]
 
 
-@pytest.mark.parametrize("code, change", YOLO_BAD, ids=[c for c, _ in YOLO_BAD])
-def test_bad_yolo_files_are_refused_whole(project, supervisor, exported, code, change):
-    response = post(supervisor, project, edited(exported["yolo"], change), "yolo")
-    assert response.status_code == 400, response.json()
-    body = response.json()
-    assert body["code"] == "yolo_invalid" and code in {e["code"] for e in body["errors"]}, body
-    assert nothing_gold(project)
-
-
 def test_a_label_file_for_an_unknown_image_is_refused(project, supervisor, exported):
     raw = edited(exported["yolo"], lambda n, d: d, {"labels/train/DJI_9999.txt": b"0 0.5 0.5 0.1 0.1\n"})
     response = post(supervisor, project, raw, "yolo")
@@ -105,12 +96,15 @@ VOC_BAD = [
 ]
 
 
-@pytest.mark.parametrize("code, change", VOC_BAD, ids=[f"{c}-{i}" for i, (c, _) in enumerate(VOC_BAD)])
-def test_bad_voc_files_are_refused_whole(project, supervisor, exported, code, change):
-    response = post(supervisor, project, edited(exported["voc"], change), "voc")
+BAD = [("yolo", code, change) for code, change in YOLO_BAD] + [("voc", code, change) for code, change in VOC_BAD]
+
+
+@pytest.mark.parametrize("fmt, code, change", BAD, ids=[f"{f}-{c}-{i}" for i, (f, c, _) in enumerate(BAD)])
+def test_bad_yolo_and_voc_files_are_refused_whole(project, supervisor, exported, fmt, code, change):
+    response = post(supervisor, project, edited(exported[fmt], change), fmt)
     assert response.status_code == 400, response.json()
     body = response.json()
-    assert body["code"] == "voc_invalid" and code in {e["code"] for e in body["errors"]}, body
+    assert body["code"] == f"{fmt}_invalid" and code in {e["code"] for e in body["errors"]}, body
     assert nothing_gold(project)
 
 
