@@ -43,4 +43,4 @@ test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache staticfiles .test-media
+	rm -rf $(VENV) .venv-datumaro .pytest_cache staticfiles .test-media

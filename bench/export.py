@@ -1,9 +1,10 @@
-"""Benchmark of the COCO export: seconds, peak RSS and bytes at 10k, 30k and 100k images.
+"""Benchmark of the exports: seconds, peak RSS and bytes at 10k, 30k and 100k images.
 
 Run against PostgreSQL (the numbers in bench/README.md come from this):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_i7 \
-        /work/main/.venv/bin/python bench/export.py [--sizes 10000,30000,100000] [--repeat 3]
+        /work/main/.venv/bin/python bench/export.py [--sizes 10000,30000,100000] [--repeat 3] \
+        [--format coco|yolo|voc]
 
 Each size is a project of N accepted images with 3 boxes each (bulk inserts,
 made once and reused). Each export runs in a fresh child process through the
@@ -97,7 +98,7 @@ def backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(project_id: int) -> dict:
+def measure(project_id: int, fmt: str) -> dict:
     """Child process: one export through the service, with its own peak RSS."""
     from django.db import connection
 
@@ -111,7 +112,7 @@ def measure(project_id: int) -> dict:
         backend = cursor.fetchone()[0]
     backend_before = backend_cpu_seconds(backend)
     started, cpu_started = time.perf_counter(), time.process_time()
-    export, _ = jobs.export_request(project=project, user=None)
+    export, _ = jobs.export_request(project=project, user=None, fmt=fmt)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     backend_cpu = backend_cpu_seconds(backend) - backend_before
     export = Export.objects.get(pk=export.pk)
@@ -134,11 +135,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,30000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--format", default="coco", choices=("coco", "yolo", "voc"))
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup_django()
     if args.measure:
-        print(json.dumps(measure(args.measure)))
+        print(json.dumps(measure(args.measure, args.format)))
         return
     from django.core.management import call_command
     from django.db import connection
@@ -155,7 +157,8 @@ def main() -> None:
             connection.close()
             runs = []
             for _ in range(args.repeat):
-                out = subprocess.run([sys.executable, __file__, "--measure", str(project_id)], env=env,
+                out = subprocess.run([sys.executable, __file__, "--measure", str(project_id),
+                                      "--format", args.format], env=env,
                                      capture_output=True, text=True, check=True)
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
             results.append({
@@ -173,7 +176,7 @@ def main() -> None:
             })
     for row in results:
         row["us_per_image"] = round(row["seconds_median"] / row["images"] * 1e6, 1)
-    print(json.dumps({"cpu_count": os.cpu_count(),
+    print(json.dumps({"format": args.format, "cpu_count": os.cpu_count(),
                       "load_average": os.getloadavg(),
                       "exports": results}, indent=2))
 

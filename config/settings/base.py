@@ -221,6 +221,11 @@ EXPORT_RUN_STALE_SECONDS = int(os.environ.get("EXPORT_RUN_STALE_SECONDS", "3600"
 EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "3"))
 # Largest COCO file accepted by the import (bytes).
 COCO_IMPORT_MAX_BYTES = int(os.environ.get("COCO_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Checked on the raw bytes before any parser runs: a COCO file is 5 levels deep, so 64 is
+# generous and far below where Python's JSON parser would overflow its recursion limit.
+DATASET_IMPORT_MAX_DEPTH = int(os.environ.get("DATASET_IMPORT_MAX_DEPTH", "64"))
+# Members of an imported zip (YOLO labels, VOC XML): how many, and their unpacked bytes.
+DATASET_IMPORT_MAX_MEMBERS = int(os.environ.get("DATASET_IMPORT_MAX_MEMBERS", "200000"))
 
 # --- hardening: production mode, throttling, outages (issue 9) ---
 # Browsers: no sniffing, no framing, no full referrers leaving the site.

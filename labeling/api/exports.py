@@ -1,25 +1,24 @@
-"""Dataset exports and COCO import over the API.
+"""Dataset exports over the API.
 
 Only the project's clients, supervisors and admins reach exports; anyone
 else gets 404 for the project, its exports and their downloads alike, so
-neither ids nor counts leak. The import is for supervisors.
+neither ids nor counts leak.
 """
 
-from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.audit import Action, audit_record
-from config.errors import Conflict, DomainError, TooLarge
+from config.errors import Conflict, DomainError
 from config.serializers import StrictSerializer
 from labeling.access import access_export, access_project
-from labeling.export import coco_import, jobs
-from labeling.export.coco import SELECTIONS
+from labeling.export import jobs
+from labeling.export.items import SELECTIONS
+from labeling.export.writer import FORMATS
 from labeling.models import Export
 
 
@@ -29,7 +28,7 @@ class Gone(DomainError):
 
 
 class ExportRequestSerializer(StrictSerializer):
-    format = serializers.ChoiceField(choices=jobs.FORMATS, default="coco")
+    format = serializers.ChoiceField(choices=FORMATS, default="coco")
     # Which tasks: the same word as `manage.py export_coco --status`.
     status = serializers.ChoiceField(choices=SELECTIONS, default="accepted")
     include_images = serializers.BooleanField(default=False)
@@ -120,7 +119,7 @@ class ExportDownloadView(APIView):
         else:
             if not export.file.storage.exists(export.file.name):
                 raise Gone("The export file is missing.", code="export_missing")
-            content_type = "application/zip" if export.include_images else "application/json"
+            content_type = "application/zip" if jobs.export_is_zip(export) else "application/json"
             audit_record(
                 actor=request.user,
                 action=Action.EXPORT_DOWNLOAD,
@@ -137,30 +136,3 @@ class ExportDownloadView(APIView):
         response["X-Checksum-SHA256"] = export.sha256
         response["Cache-Control"] = "private, max-age=0, must-revalidate"
         return response
-
-
-class CocoImportSerializer(StrictSerializer):
-    file = serializers.FileField()
-    mode = serializers.ChoiceField(choices=coco_import.MODES)
-
-
-class CocoImportView(APIView):
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(request={"multipart/form-data": CocoImportSerializer}, responses={200: OpenApiTypes.OBJECT})
-    def post(self, request, project_id: int):
-        project = access_project(request.user, project_id, "project.manage")
-        limit = settings.COCO_IMPORT_MAX_BYTES
-        # Refuse an oversized body before reading it (multipart overhead allowed for).
-        declared = request.META.get("CONTENT_LENGTH") or "0"
-        if declared.isdigit() and int(declared) > limit + 64 * 1024:
-            raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
-        data = CocoImportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        if upload.size > limit:
-            raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
-        summary = coco_import.coco_import(
-            project=project, raw=upload.read(), mode=data.validated_data["mode"]
-        )
-        return Response(summary)

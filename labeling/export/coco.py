@@ -8,26 +8,18 @@ Shape (DESIGN.md, "Public contract"):
   ``zero_based_categories`` the category ids are instead the label's 0-based
   position in the project's label order (``order``, then id), for tools that
   want ``0..K-1``; image and annotation ids stay the database ids.
-- ``file_name`` is ``images/<image id>.<ext>``, the layout of the zip export,
-  in both the JSON-only and the zip kind; the uploader's name is kept under
-  ``plateau.original_name``.
+- ``file_name`` is ``<image id>.<ext>``, relative to the images folder of the
+  zip (``images/default/``, the layout datumaro's COCO importer and CVAT
+  read), in both the JSON-only and the zip kind; the uploader's name is kept
+  under ``plateau.original_name``.
 - ``width``/``height`` are the stored sizes, already EXIF-corrected at
   upload: no image file is opened here.
 - Extras live under namespaced keys: ``info.green_computing``,
   ``info.plateau``, ``images[].energy|gps|captured_at|plateau`` and
   ``annotations[].plateau``.
 
-Which tasks (``selection``): ``accepted`` (default) = accepted tasks;
-``submitted`` = tasks whose work is submitted, in review or accepted; ``all`` =
-every task of the project. Images of the selected tasks are kept even when
-they have no boxes.
-
-Which boxes: one annotation per task, so that overlap (several annotators on
-one image) never duplicates objects. Among the task's submitted or accepted
-annotations (drafts, skipped and rejected work are never labels) the one
-exported is the one a reviewer fixed, else an accepted one, else a submitted
-one; ties go to the lowest annotation id (the first annotator's work).
-Everyone who contributed is listed in ``images[].plateau.annotators``.
+Which tasks and which boxes: ``labeling/export/items.py`` (shared by every
+format). Everyone who contributed is listed in ``images[].plateau.annotators``.
 
 Bytes depend only on the data and the options: ``info.date_created`` is the
 newest ``updated_at`` of the exported annotations (the project's creation
@@ -35,9 +27,7 @@ time when there are none) and the version number is not in the file, so the
 job and ``manage.py export_coco`` write the same bytes for the same data, and
 two versions with no changes in between have the same SHA-256.
 
-Memory stays flat: three cursors (tasks with their images, annotations,
-boxes), each ordered by task id and read ``chunk_size`` rows at a time, are
-merged in one pass; the images and annotations arrays go to spool files (on
+Memory stays flat: the items are read in batches; the images and annotations arrays go to spool files (on
 disk past a few MB) because ``info`` carries totals known only at the end.
 """
 
@@ -50,19 +40,13 @@ from datetime import datetime, timezone
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 
-from energy.services import task_energy_tags
-from labeling.export.parts import EncodedCache, EnergyTotals, Groups, batches
-from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
+from labeling.export.items import (
+    export_file_name, image_extension, item_batches, project_labels, selected_tasks,
+)
+from labeling.export.parts import EncodedCache, EnergyTotals
+from labeling.models import Project
 
-SELECTIONS = ("accepted", "submitted", "all")
-_TASK_STATUSES: dict[str, tuple[str, ...] | None] = {
-    "accepted": (Task.Status.ACCEPTED,),
-    "submitted": (Task.Status.SUBMITTED, Task.Status.REVIEW, Task.Status.ACCEPTED),
-    "all": None,
-}
-_LABEL_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED)
 _SPOOL_BYTES = 4 * 1024 * 1024
 _COPY_BYTES = 256 * 1024
 
@@ -88,26 +72,6 @@ class ExportStats:
     energy: dict[str, Any] = field(default_factory=dict)
 
 
-def image_extension(stored_name: str) -> str:
-    """The extension of a stored image file, lower-case, without the dot."""
-    tail = stored_name.rsplit("/", 1)[-1]
-    return tail.rsplit(".", 1)[-1].lower() if "." in tail else "bin"
-
-
-def export_file_name(image_id: int, stored_name: str) -> str:
-    """``file_name`` of an image: its path inside the zip export."""
-    return f"images/{image_id}.{image_extension(stored_name)}"
-
-
-def selected_tasks(project: Project, selection: str):
-    """The project's tasks in ``selection``."""
-    if selection not in SELECTIONS:
-        raise ValueError(f"unknown selection {selection!r}")
-    tasks = Task.objects.filter(project=project)
-    statuses = _TASK_STATUSES[selection]
-    return tasks if statuses is None else tasks.filter(status__in=statuses)
-
-
 def coco_chunks(
     *,
     project: Project,
@@ -128,11 +92,7 @@ def coco_chunks(
     stats = stats if stats is not None else ExportStats()
     batch_size = batch_size or settings.EXPORT_BATCH_SIZE
     tasks = selected_tasks(project, selection)
-    labels = list(
-        LabelClass.objects.filter(project=project)
-        .order_by("order", "id")
-        .values_list("id", "name", "supercategory")
-    )
+    labels = project_labels(project)
     category_of = {
         pk: (index if zero_based_categories else pk) for index, (pk, _, _) in enumerate(labels)
     }
@@ -152,7 +112,7 @@ def coco_chunks(
         )
         if stats.date_created is None:
             stats.date_created = project.created_at
-        yield '{"info":' + _encode(_info(project, selection, zero_based_categories, stats))
+        yield '{"info":' + _encode(dataset_info(project, selection, zero_based_categories, stats))
         yield ',"licenses":' + _encode(_licenses(project))
         yield ',"categories":' + _encode(
             [
@@ -176,80 +136,47 @@ def _read_back(spool: IO[str]) -> Iterator[str]:
 def _write_arrays(
     *, tasks, category_of, images_out, boxes_out, image_list, stats, on_progress, batch_size
 ) -> None:
-    """Merge the three ordered cursors and write the images and annotations arrays."""
-    task_rows = tasks.order_by("id").values_list(
-        "id",
-        "status",
-        "image_id",
-        "image__file",
-        "image__original_name",
-        "image__width",
-        "image__height",
-        "image__gps_latitude",
-        "image__gps_longitude",
-        "image__gps_altitude",
-        "image__captured_at",
-    )
-    fixed = Review.objects.filter(annotation_id=OuterRef("pk"), decision=Review.Decision.FIX)
-    annotation_rows = (
-        Annotation.objects.filter(task__in=tasks.values("id"), status__in=_LABEL_STATUSES)
-        .annotate(fixed=Exists(fixed))
-        .order_by("task_id", "id")
-        .values_list("task_id", "id", "status", "fixed", "annotator__username", "updated_at")
-    )
-    box_rows = (
-        Box.objects.filter(annotation__task__in=tasks.values("id"), annotation__status__in=_LABEL_STATUSES)
-        .order_by("annotation__task_id", "id")
-        .values_list("annotation__task_id", "id", "annotation_id", "label_id", "x", "y", "width", "height")
-    )
-    annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
-    boxes = Groups(box_rows.iterator(chunk_size=batch_size))
+    """Write the images and annotations arrays from the merged, ordered items."""
     energy = EnergyTotals()
     cached = EncodedCache()
     newest: datetime | None = None
     first_image, first_box = True, True
 
-    for batch in batches(task_rows.iterator(chunk_size=batch_size), batch_size):
-        tags = task_energy_tags([row[0] for row in batch])
+    for batch in item_batches(tasks, batch_size):
         image_parts: list[str] = []
         box_parts: list[str] = []
-        for (task_id, status, image_id, stored, original, width, height,
-             lat, lon, alt, captured) in batch:
-            candidates = annotations.take(task_id)
-            chosen = _choose(candidates)
-            tag = tags.get(task_id) or {"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}
+        for item in batch:
+            image_id, chosen, tag = item.image_id, item.chosen, item.energy
             energy.add(tag)
-            captured_iso = _iso(captured)
-            ext = image_extension(stored)
+            captured_iso = iso(item.captured_at)
+            ext = image_extension(item.stored)
             file_name = (
-                f'"images/{image_id}.{ext}"' if ext.isascii() and ext.isalnum()
-                else _encode(export_file_name(image_id, stored))
+                f'"{image_id}.{ext}"' if ext.isascii() and ext.isalnum()
+                else _encode(export_file_name(image_id, item.stored))
             )
+            lat, lon, original = item.latitude, item.longitude, item.original_name
             gps = (
-                f'{{"lat":{_number(lat)},"lon":{_number(lon)},"alt":{_number(alt)}}}'
+                f'{{"lat":{_number(lat)},"lon":{_number(lon)},"alt":{_number(item.altitude)}}}'
                 if lat is not None and lon is not None else "null"
             )
             captured_json = f'"{captured_iso}"' if captured_iso else "null"
             # Hand-built JSON with the key order and number formatting json.dumps gives
             # (floats as repr); strings that may need escaping still go through the encoder.
             image_parts.append(
-                f'{{"id":{image_id},"width":{width},"height":{height},"file_name":{file_name},'
+                f'{{"id":{image_id},"width":{item.width},"height":{item.height},"file_name":{file_name},'
                 f'"license":1,"date_captured":"{captured_iso or ""}","flickr_url":"","coco_url":"",'
                 f'"energy":{cached(tag)},"gps":{gps},"captured_at":{captured_json},'
                 # Task statuses are plain words (a check constraint keeps them so).
-                f'"plateau":{{"task_id":{task_id},"status":"{status}",'
-                f'"annotators":{cached(_names(candidates))},'
+                f'"plateau":{{"task_id":{item.task_id},"status":"{item.status}",'
+                f'"annotators":{cached(item.annotators)},'
                 f'"original_name":{_quote(original) if isinstance(original, str) else "null"}}}}}'
             )
-            task_boxes = boxes.take(task_id)
             if chosen is None:
                 continue
             if newest is None or chosen[5] > newest:
                 newest = chosen[5]
-            extra = cached({"annotator": chosen[4], "review_status": "fixed" if chosen[3] else chosen[2]})
-            for _, box_id, annotation_id, label_id, x, y, w, h in task_boxes:
-                if annotation_id != chosen[1]:
-                    continue
+            extra = cached({"annotator": chosen[4], "review_status": item.review_status})
+            for box_id, label_id, x, y, w, h in item.boxes:
                 area = w * h
                 if not _isfinite(x + y + area):
                     raise ValueError(f"box {box_id} has a coordinate that is not a finite number")
@@ -261,7 +188,7 @@ def _write_arrays(
                     f'"segmentation":[],"plateau":{extra}}}'
                 )
         if image_list is not None:
-            image_list.write("".join(f"{row[2]}\t{row[3]}\n" for row in batch))
+            image_list.write("".join(f"{item.image_id}\t{item.stored}\n" for item in batch))
         if image_parts:
             images_out.write(("" if first_image else ",") + ",".join(image_parts))
             first_image = False
@@ -284,24 +211,7 @@ def _number(value: float | None) -> str:
     return repr(value)
 
 
-def _names(candidates: list[tuple]) -> tuple[str, ...]:
-    """Everyone who contributed to the task, sorted, once each."""
-    if len(candidates) == 1:
-        return (candidates[0][4],)
-    return tuple(sorted({row[4] for row in candidates}))
-
-
-def _choose(candidates: list[tuple]) -> tuple | None:
-    """The annotation whose boxes are exported: fixed, else accepted, else submitted."""
-    best = None
-    for row in candidates:  # ordered by id, so the first of equals wins
-        rank = (row[3], row[2] == Annotation.Status.ACCEPTED)
-        if best is None or rank > best[0]:
-            best = (rank, row)
-    return None if best is None else best[1]
-
-
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is not None:
@@ -309,7 +219,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _info(project: Project, selection: str, zero_based: bool, stats: ExportStats) -> dict:
+def dataset_info(project: Project, selection: str, zero_based: bool, stats: ExportStats) -> dict:
     created = stats.date_created
     return {
         "description": f"{project.name} ({selection} tasks)",
@@ -317,7 +227,7 @@ def _info(project: Project, selection: str, zero_based: bool, stats: ExportStats
         "version": "1.0",
         "year": created.year if created else None,
         "contributor": "Plateau Label",
-        "date_created": _iso(created),
+        "date_created": iso(created),
         "green_computing": stats.energy,
         "plateau": {
             "project_id": project.pk,

@@ -28,24 +28,29 @@ from accounts.models import User
 from config.files import open_atomically
 from config.jobs import enqueue, enqueue_on_commit
 from energy.services import energy_record_usage, schedule_deferrable
-from labeling.export.coco import SELECTIONS, selected_tasks
-from labeling.export.writer import WriteResult, write_export
+from labeling.export.items import SELECTIONS, selected_tasks
+from labeling.export.writer import FORMATS, WriteResult, write_export
 from labeling.models import Export, Project
 
 logger = logging.getLogger(__name__)
 
 RUN_TASK = "labeling.export.run"
-FORMATS = ("coco",)
+
+
+def export_is_zip(export: Export) -> bool:
+    """Only a COCO export without images is a bare JSON file."""
+    return export.include_images or export.format != "coco"
 
 
 def export_storage_name(export: Export) -> str:
-    ext = "zip" if export.include_images else "json"
+    ext = "zip" if export_is_zip(export) else "json"
     return f"exports/{export.project_id}/{export.pk}.{ext}"
 
 
 def export_download_name(export: Export) -> str:
-    ext = "zip" if export.include_images else "json"
-    return f"{export.project.slug}-v{export.version}.{ext}"
+    ext = "zip" if export_is_zip(export) else "json"
+    suffix = "" if export.format == "coco" else f"-{export.format}"
+    return f"{export.project.slug}-v{export.version}{suffix}.{ext}"
 
 
 def export_request(
@@ -101,7 +106,8 @@ def export_request(
             project_id=project.pk,
             target_type="export",
             target_id=export.pk,
-            details={"version": export.version, "selection": selection, "images": include_images},
+            details={"version": export.version, "format": fmt, "selection": selection,
+                     "images": include_images},
         )
     return export, decision
 
@@ -214,6 +220,7 @@ def _produce(export: Export, name: str, mine) -> WriteResult:
 
     options = {
         "project": export.project,
+        "fmt": export.format,
         "selection": export.selection,
         "zero_based_categories": export.zero_based_categories,
         "include_images": export.include_images,

@@ -1,13 +1,17 @@
-"""Writes one export (JSON, or a zip of the JSON and the images) to a binary stream.
+"""Writes one export (a COCO JSON, or a zip of any format) to a binary stream.
 
-The Celery job and ``manage.py export_coco`` both call :func:`write_export`,
-which is why they produce the same bytes for the same data.
+The Celery job, ``manage.py export_coco`` and ``manage.py export_dataset``
+all call :func:`write_export`, which is why they produce the same bytes for
+the same data.
 
-Zip layout: ``annotations.json`` at the root and ``images/<image id>.<ext>``,
-the ``file_name`` of each image in the JSON. Entries carry a fixed timestamp
-(the dataset's ``date_created``) so that the zip bytes, like the JSON bytes,
-depend only on the data. JPEG, PNG and WebP files are stored as they are
-(compressing them again costs CPU and gains nothing); the JSON is deflated.
+COCO zip layout (the one CVAT writes and datumaro's COCO importer detects):
+``annotations/instances_default.json`` and ``images/default/<id>.<ext>``,
+the JSON's ``file_name`` being relative to ``images/default/``. YOLO and VOC
+layouts: ``labeling/export/yolo.py`` and ``voc.py``. Entries carry a fixed
+timestamp (the dataset's ``date_created``) so that the zip bytes, like the
+JSON bytes, depend only on the data. Images are written upright
+(``labeling/export/images.py``); JPEG, PNG and WebP files are stored, the
+rest deflated.
 """
 
 import hashlib
@@ -16,15 +20,21 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timezone
 from typing import BinaryIO
 
-from django.core.files.storage import default_storage
-
-from labeling.export.coco import ExportStats, coco_chunks, export_file_name
+from labeling.export.coco import ExportStats, coco_chunks
+from labeling.export.images import add_image
+from labeling.export.items import export_file_name, project_labels
+from labeling.export.packaged import write_packaged
+from labeling.export.voc import VocLayout
+from labeling.export.yolo import YoloLayout
+from labeling.export.zipped import zip_time
 from labeling.models import Project
 
-_ALREADY_COMPRESSED = {"jpg", "jpeg", "png", "webp", "gif"}
+FORMATS = ("coco", "yolo", "voc")
+_LAYOUTS = {"yolo": YoloLayout, "voc": VocLayout}
+COCO_JSON_PATH = "annotations/instances_default.json"
+COCO_IMAGES_FOLDER = "images/default/"
 _COPY_BYTES = 1024 * 1024
 
 # Called with a fraction in [0, 1] of the work done.
@@ -67,13 +77,20 @@ def write_export(
     *,
     out: BinaryIO,
     project: Project,
+    fmt: str = "coco",
     selection: str = "accepted",
     zero_based_categories: bool = False,
     include_images: bool = False,
     total_images: int | None = None,
     on_progress: ProgressFraction | None = None,
 ) -> WriteResult:
-    """Write the export to ``out`` and return its totals, SHA-256 and size."""
+    """Write the export to ``out`` and return its totals, SHA-256 and size.
+
+    YOLO and VOC are always zips (their annotations are one file per image);
+    ``include_images`` adds the images to them.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
     sink = HashingWriter(out)
     stats = ExportStats()
     json_share = 0.5 if include_images else 1.0
@@ -89,7 +106,13 @@ def write_export(
         "stats": stats,
         "on_progress": images_done,
     }
-    if not include_images:
+    if fmt != "coco":
+        labels = project_labels(project)
+        stats.category_count = len(labels)
+        write_packaged(sink=sink, layout=_LAYOUTS[fmt](labels), project=project, selection=selection,
+                       include_images=include_images, stats=stats, images_done=images_done,
+                       on_progress=on_progress)
+    elif not include_images:
         for chunk in coco_chunks(**options):
             sink.write(chunk.encode("utf-8"))
     else:
@@ -103,9 +126,9 @@ def _write_zip(sink: HashingWriter, options: dict, stats: ExportStats, on_progre
         with tempfile.TemporaryFile() as json_spool:
             for chunk in coco_chunks(**options, image_list=image_list):
                 json_spool.write(chunk.encode("utf-8"))
-            stamp = _zip_time(stats)
+            stamp = zip_time(stats.date_created)
             with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:
-                entry = zipfile.ZipInfo("annotations.json", date_time=stamp)
+                entry = zipfile.ZipInfo(COCO_JSON_PATH, date_time=stamp)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 json_spool.seek(0)
                 with archive.open(entry, "w", force_zip64=True) as target:
@@ -113,28 +136,7 @@ def _write_zip(sink: HashingWriter, options: dict, stats: ExportStats, on_progre
                 image_list.seek(0)
                 for done, line in enumerate(image_list, start=1):
                     image_id, stored = line.rstrip("\n").split("\t", 1)
-                    _add_image(archive, int(image_id), stored, stamp)
+                    name = COCO_IMAGES_FOLDER + export_file_name(int(image_id), stored)
+                    add_image(archive, name, stored, stamp, int(image_id))
                     if on_progress is not None and stats.image_count and done % 100 == 0:
                         on_progress(0.5 + 0.5 * done / stats.image_count)
-
-
-def _add_image(archive: zipfile.ZipFile, image_id: int, stored: str, stamp: tuple) -> None:
-    name = export_file_name(image_id, stored)
-    entry = zipfile.ZipInfo(name, date_time=stamp)
-    ext = name.rsplit(".", 1)[-1]
-    entry.compress_type = zipfile.ZIP_STORED if ext in _ALREADY_COMPRESSED else zipfile.ZIP_DEFLATED
-    if not stored or not default_storage.exists(stored):
-        raise FileNotFoundError(f"The file of image {image_id} is missing from storage.")
-    with default_storage.open(stored, "rb") as source, archive.open(entry, "w", force_zip64=True) as target:
-        shutil.copyfileobj(source, target, _COPY_BYTES)
-
-
-def _zip_time(stats: ExportStats) -> tuple[int, int, int, int, int, int]:
-    when = stats.date_created
-    if when is None:
-        return (1980, 1, 1, 0, 0, 0)
-    if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc)
-    if when.year < 1980:
-        return (1980, 1, 1, 0, 0, 0)
-    return (when.year, when.month, when.day, when.hour, when.minute, when.second)

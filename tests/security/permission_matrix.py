@@ -182,6 +182,7 @@ ROWS: list[Row] = [
         data={"format": "coco", "status": "accepted"}),
     Row("/api/v1/projects/{project}/exports/", "GET", EXPORT_READ),
     Row("/api/v1/projects/{project}/coco-import/", "POST", MANAGE, data=_coco, format="multipart"),
+    Row("/api/v1/projects/{project}/dataset-import/", "POST", MANAGE, data=_coco, format="multipart"),
     Row("/api/v1/exports/{export}/", "GET", EXPORT_READ),
     Row("/api/v1/exports/{export}/download/", "GET", EXPORT_READ),
     # --- energy ------------------------------------------------------------------------------

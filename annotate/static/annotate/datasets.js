@@ -33,8 +33,12 @@
     tr.dataset.exportId = e.id;
     tr.dataset.state = e.state;
     tr.appendChild(cell("v" + e.version));
-    tr.appendChild(cell(e.status + (e.include_images ? " + images" : "") +
-      (e.zero_based_categories ? " \u00b7 0-based" : "")));
+    const tasks = cell(" \u00b7 " + e.status + (e.include_images ? " + images" : "") +
+      (e.zero_based_categories ? " \u00b7 0-based" : ""));
+    const format = document.createElement("span");
+    format.className = "format"; format.textContent = e.format.toUpperCase();
+    tasks.prepend(format);
+    tr.appendChild(tasks);
     tr.appendChild(cell(e.state, "state"));
     const progressCell = cell();
     const bar = document.createElement("progress");
@@ -88,15 +92,20 @@
   }
 
   if (form) {
+    const zeroBased = form.querySelector("input[name=zero_based_categories]");
+    form.addEventListener("change", () => {
+      zeroBased.disabled = new FormData(form).get("format") !== "coco";
+    });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       errorBox.textContent = "";
       const data = new FormData(form);
       const body = {
-        format: "coco",
+        format: data.get("format"),
         status: data.get("status"),
         include_images: data.has("include_images"),
-        zero_based_categories: data.has("zero_based_categories"),
+        // Category ids are a COCO notion: YOLO classes are always 0..K-1 in label order.
+        zero_based_categories: data.get("format") === "coco" && data.has("zero_based_categories"),
         deferrable: data.has("deferrable"),
       };
       const response = await fetch("/api/v1/projects/" + config.projectId + "/exports/", {

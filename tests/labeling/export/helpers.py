@@ -9,6 +9,8 @@ import zipfile
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from labeling.models import Annotation, Box, Image, Task
 
 
@@ -47,7 +49,7 @@ def write_json(tmp_path, data: bytes, name: str = "coco.json") -> str:
 
 def json_from_zip(data: bytes) -> tuple[dict, list[str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return json.loads(archive.read("annotations.json")), archive.namelist()
+        return json.loads(archive.read("annotations/instances_default.json")), archive.namelist()
 
 
 def load(tmp_path, data: bytes) -> COCO:
@@ -66,3 +68,28 @@ def self_eval_ap(coco: COCO) -> float:
         evaluation.accumulate()
         evaluation.summarize()
     return evaluation.stats[0]
+
+
+def coco_for(tasks, boxes_per_task=1):
+    """A small, valid COCO file for the tasks' images (names as uploaded)."""
+    images, annotations = [], []
+    for n, task in enumerate(tasks, start=1):
+        images.append({"id": n, "file_name": task.image.original_name,
+                       "width": task.image.width, "height": task.image.height})
+        for k in range(boxes_per_task):
+            annotations.append({"id": len(annotations) + 1, "image_id": n, "category_id": 1 + k % 2,
+                                "bbox": [10 + k, 20.5, 30.25, 12], "area": 363.0, "iscrowd": 0})
+    return {"images": images, "annotations": annotations,
+            "categories": [{"id": 1, "name": "yak"}, {"id": 2, "name": "snow_leopard"}]}
+
+
+def upload(client, project, document, mode="pre_annotations"):
+    raw = document if isinstance(document, bytes) else json.dumps(document).encode()
+    return client.post(f"/api/v1/projects/{project.pk}/coco-import/",
+                       {"file": SimpleUploadedFile("coco.json", raw, "application/json"), "mode": mode},
+                       format="multipart")
+
+
+def snapshot(project):
+    return list(Task.objects.filter(project=project).order_by("id")
+                .values_list("id", "prediction_boxes", "gold_boxes", "is_gold"))

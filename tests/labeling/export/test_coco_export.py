@@ -42,7 +42,7 @@ def test_core_fields_and_namespaced_extras(project, annotator, tmp_path):
     assert {"year", "version", "description", "contributor", "url", "date_created"} <= set(data["info"])
     assert data["info"]["green_computing"]["tasks_by_basis"]["unknown"] == 2
     image = next(i for i in data["images"] if i["id"] == task.image_id)
-    assert image["file_name"] == f"images/{task.image_id}.jpg"
+    assert image["file_name"] == f"{task.image_id}.jpg"
     assert (image["width"], image["height"]) == (4000, 3000)
     assert image["gps"] == {"lat": 36.9, "lon": 100.1, "alt": 3200.0}
     assert image["energy"]["basis"] == "unknown"

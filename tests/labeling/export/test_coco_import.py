@@ -5,45 +5,14 @@ import io
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from labeling.export.coco import coco_chunks
 from labeling.models import Annotation, Box, Task
-from tests.factories import api_client, make_project, make_task
-from tests.labeling.export.helpers import bulk_dataset
+from tests.factories import api_client, make_project
+from tests.labeling.export.helpers import bulk_dataset, coco_for, snapshot, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def coco_for(tasks, boxes_per_task=1):
-    """A small, valid COCO file for the tasks' images (names as uploaded)."""
-    images, annotations = [], []
-    for n, task in enumerate(tasks, start=1):
-        images.append({"id": n, "file_name": task.image.original_name,
-                       "width": task.image.width, "height": task.image.height})
-        for k in range(boxes_per_task):
-            annotations.append({"id": len(annotations) + 1, "image_id": n, "category_id": 1 + k % 2,
-                                "bbox": [10 + k, 20.5, 30.25, 12], "area": 363.0, "iscrowd": 0})
-    return {"images": images, "annotations": annotations,
-            "categories": [{"id": 1, "name": "yak"}, {"id": 2, "name": "snow_leopard"}]}
-
-
-def upload(client, project, document, mode="pre_annotations"):
-    raw = document if isinstance(document, bytes) else json.dumps(document).encode()
-    return client.post(f"/api/v1/projects/{project.pk}/coco-import/",
-                       {"file": SimpleUploadedFile("coco.json", raw, "application/json"), "mode": mode},
-                       format="multipart")
-
-
-@pytest.fixture
-def tasks(project):
-    return [make_task(project, width=640, height=480) for _ in range(3)]
-
-
-def snapshot(project):
-    return list(Task.objects.filter(project=project).order_by("id")
-                .values_list("id", "prediction_boxes", "gold_boxes", "is_gold"))
 
 
 def test_import_as_pre_annotations(project, supervisor, tasks):

@@ -57,3 +57,27 @@ def test_client_requests_an_export_and_sees_a_running_one_finish(live_server, pa
     assert download.get_attribute("download") == f"{project.slug}-v2.json"
     status = page.evaluate("async (u) => (await fetch(u)).status", download.get_attribute("href"))
     assert status == 200
+
+
+def test_client_picks_the_yolo_format_and_downloads_a_zip(live_server, page, project, annotator, client_user):
+    bulk_dataset(project, annotator, images=2)
+    login(page, live_server, client_user)
+    page.goto(f"{live_server.url}/annotate/projects/{project.pk}/datasets/")
+
+    page.check("input[name=zero_based_categories]")
+    page.check("input[name=format][value=yolo]")
+    assert page.is_disabled("input[name=zero_based_categories]")  # a COCO-only choice
+    page.click('[data-testid="export-submit"]')
+    page.wait_for_selector('tr[data-export-id]:has-text("v1")', timeout=10_000)
+    export = Export.objects.get(version=1)
+    assert (export.format, export.zero_based_categories) == ("yolo", False)
+
+    page.wait_for_selector(f'tr[data-export-id="{export.pk}"][data-state="done"]', timeout=10_000)
+    row = page.locator(f'tr[data-export-id="{export.pk}"]')
+    assert "YOLO" in row.inner_text()
+    link = row.locator("a")
+    assert link.get_attribute("download") == f"{project.slug}-v1-yolo.zip"
+    magic = page.evaluate(
+        "async (u) => { const b = new Uint8Array(await (await fetch(u)).arrayBuffer());"
+        " return String.fromCharCode(b[0], b[1]); }", link.get_attribute("href"))
+    assert magic == "PK"

@@ -81,9 +81,10 @@ def test_zip_export_holds_the_images_under_their_file_names(
     assert export.state == "done" and export.file.name.endswith(".zip")
     data = file_bytes(export)
     document, names = json_from_zip(data)
-    assert sorted(names) == sorted(["annotations.json", *(i["file_name"] for i in document["images"])])
+    assert sorted(names) == sorted(["annotations/instances_default.json",
+                                    *(f"images/default/{i['file_name']}" for i in document["images"])])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        info = archive.getinfo(f"images/{empty.image_id}.png")
+        info = archive.getinfo(f"images/default/{empty.image_id}.png")
         assert info.compress_type == zipfile.ZIP_STORED
         assert archive.read(info.filename) == empty.image.file.open("rb").read()
     with contextlib.redirect_stdout(io.StringIO()):

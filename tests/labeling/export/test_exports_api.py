@@ -109,7 +109,7 @@ def test_annotators_may_not_export_and_anonymous_must_log_in(project, annotator,
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"format": "yolo"}, "format"),
+    ({"format": "tfrecord"}, "format"),
     ({"status": "rejected"}, "status"),
     ({"include_images": "maybe"}, "include_images"),
     ({"colour": "blue"}, "colour"),

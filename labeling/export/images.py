@@ -1,0 +1,85 @@
+"""Image files inside export zips, with pixels as the annotation files measure them.
+
+Width and height in every annotation file are the size after EXIF
+orientation (boxes are drawn on the upright picture). A file whose EXIF
+orientation is not 1 is therefore written transposed, with the orientation
+tag removed and the rest of its EXIF (GPS, capture time) kept; loaders that
+read raw pixels (datumaro, OpenCV, Ultralytics) then see the size the JSON
+says. Every other file is copied byte for byte. Originals in storage are
+never changed.
+
+JPEGs are re-encoded with the source's own quantization tables, so the
+quality is the camera's, not a guess.
+"""
+
+import io
+import shutil
+import zipfile
+
+from django.core.files.storage import default_storage
+from PIL import Image as PILImage
+from PIL import ImageOps, JpegImagePlugin
+
+from labeling.ingest.limits import current_limits
+from labeling.ingest.metadata import ORIENTATION
+from labeling.ingest.validate import apply_pillow_limits
+
+# Already compressed: deflating them again costs CPU and gains nothing.
+ALREADY_COMPRESSED = {"jpg", "jpeg", "png", "webp", "gif"}
+_COPY_BYTES = 1024 * 1024
+
+
+def add_image(archive: zipfile.ZipFile, name: str, stored: str, stamp: tuple, image_id: int) -> None:
+    """Write the stored image ``stored`` to ``archive`` as ``name``, upright."""
+    if not stored or not default_storage.exists(stored):
+        raise FileNotFoundError(f"The file of image {image_id} is missing from storage.")
+    entry = zipfile.ZipInfo(name, date_time=stamp)
+    ext = name.rsplit(".", 1)[-1].lower()
+    entry.compress_type = zipfile.ZIP_STORED if ext in ALREADY_COMPRESSED else zipfile.ZIP_DEFLATED
+    with default_storage.open(stored, "rb") as source:
+        upright = _upright_bytes(source)
+        with archive.open(entry, "w", force_zip64=True) as target:
+            if upright is None:
+                source.seek(0)
+                shutil.copyfileobj(source, target, _COPY_BYTES)
+            else:
+                target.write(upright)
+
+
+def orientation_of(source) -> int:
+    """The EXIF orientation of an open image file (1 when absent or unreadable)."""
+    try:
+        with PILImage.open(source) as picture:
+            value = int(picture.getexif().get(ORIENTATION, 1))
+    except Exception:  # noqa: BLE001 - the ingest accepted the pixels; a bad EXIF block means upright
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+def _upright_bytes(source) -> bytes | None:
+    """The file re-encoded upright, or None when it already is."""
+    if orientation_of(source) == 1:
+        return None
+    source.seek(0)
+    apply_pillow_limits(current_limits())
+    with PILImage.open(source) as picture:
+        kind = picture.format
+        options = _encoder_options(picture)
+        upright = ImageOps.exif_transpose(picture)
+        buffer = io.BytesIO()
+        exif = upright.getexif()
+        exif.pop(ORIENTATION, None)
+        upright.save(buffer, kind, exif=exif.tobytes(), **options)
+    return buffer.getvalue()
+
+
+def _encoder_options(picture: PILImage.Image) -> dict:
+    if picture.format == "JPEG":
+        options = {"qtables": picture.quantization, "optimize": False}
+        sampling = JpegImagePlugin.get_sampling(picture)
+        if sampling != -1:
+            options["subsampling"] = sampling
+        return options
+    if picture.format == "WEBP":
+        return {"lossless": picture.info.get("lossless", False), "quality": 95}
+    return {}

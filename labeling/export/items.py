@@ -1,0 +1,149 @@
+"""What every export format writes: the selected tasks, their images and the chosen boxes.
+
+One implementation of the selection rules, shared by COCO, YOLO and VOC.
+
+Which tasks (``selection``): ``accepted`` (default) = accepted tasks;
+``submitted`` = tasks whose work is submitted, in review or accepted; ``all`` =
+every task of the project. Images of the selected tasks are kept even when
+they have no boxes.
+
+Which boxes: one annotation per task, so that overlap (several annotators on
+one image) never duplicates objects. Among the task's submitted or accepted
+annotations (drafts, skipped and rejected work are never labels) the one
+exported is the one a reviewer fixed, else an accepted one, else a submitted
+one; ties go to the lowest annotation id (the first annotator's work).
+
+Memory stays flat: three cursors (tasks with their images, annotations,
+boxes), each ordered by task id and read ``batch_size`` rows at a time, are
+merged in one pass.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef
+
+from energy.services import task_energy_tags
+from labeling.export.parts import Groups, batches
+from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
+
+SELECTIONS = ("accepted", "submitted", "all")
+_TASK_STATUSES: dict[str, tuple[str, ...] | None] = {
+    "accepted": (Task.Status.ACCEPTED,),
+    "submitted": (Task.Status.SUBMITTED, Task.Status.REVIEW, Task.Status.ACCEPTED),
+    "all": None,
+}
+_LABEL_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED)
+UNKNOWN_ENERGY = {"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}
+
+
+@dataclass(slots=True)
+class Item:
+    """One exported image with the boxes of its chosen annotation."""
+
+    task_id: int
+    status: str
+    image_id: int
+    stored: str
+    original_name: str | None
+    width: int
+    height: int
+    latitude: float | None
+    longitude: float | None
+    altitude: float | None
+    captured_at: datetime | None
+    energy: dict
+    # Rows (task id, annotation id, status, fixed, annotator, updated_at), ordered by id.
+    candidates: list[tuple]
+    chosen: tuple | None
+    # Rows (box id, label id, x, y, width, height) of the chosen annotation.
+    boxes: list[tuple]
+
+    @property
+    def annotators(self) -> tuple[str, ...]:
+        """Everyone who contributed to the task, sorted, once each."""
+        if len(self.candidates) == 1:
+            return (self.candidates[0][4],)
+        return tuple(sorted({row[4] for row in self.candidates}))
+
+    @property
+    def review_status(self) -> str | None:
+        if self.chosen is None:
+            return None
+        return "fixed" if self.chosen[3] else self.chosen[2]
+
+
+def image_extension(stored_name: str) -> str:
+    """The extension of a stored image file, lower-case, without the dot."""
+    tail = stored_name.rsplit("/", 1)[-1]
+    return tail.rsplit(".", 1)[-1].lower() if "." in tail else "bin"
+
+
+def export_file_name(image_id: int, stored_name: str) -> str:
+    """An image's name in every export: ``<image id>.<ext>`` inside the format's images folder."""
+    return f"{image_id}.{image_extension(stored_name)}"
+
+
+def selected_tasks(project: Project, selection: str):
+    """The project's tasks in ``selection``."""
+    if selection not in SELECTIONS:
+        raise ValueError(f"unknown selection {selection!r}")
+    tasks = Task.objects.filter(project=project)
+    statuses = _TASK_STATUSES[selection]
+    return tasks if statuses is None else tasks.filter(status__in=statuses)
+
+
+def project_labels(project: Project) -> list[tuple[int, str, str]]:
+    """(id, name, supercategory) of the project's labels in label order."""
+    return list(
+        LabelClass.objects.filter(project=project)
+        .order_by("order", "id")
+        .values_list("id", "name", "supercategory")
+    )
+
+
+def item_batches(tasks, batch_size: int) -> Iterator[list[Item]]:
+    """The selected tasks as Items, ``batch_size`` at a time, in task id order."""
+    task_rows = tasks.order_by("id").values_list(
+        "id", "status", "image_id", "image__file", "image__original_name", "image__width",
+        "image__height", "image__gps_latitude", "image__gps_longitude", "image__gps_altitude",
+        "image__captured_at",
+    )
+    fixed = Review.objects.filter(annotation_id=OuterRef("pk"), decision=Review.Decision.FIX)
+    annotation_rows = (
+        Annotation.objects.filter(task__in=tasks.values("id"), status__in=_LABEL_STATUSES)
+        .annotate(fixed=Exists(fixed))
+        .order_by("task_id", "id")
+        .values_list("task_id", "id", "status", "fixed", "annotator__username", "updated_at")
+    )
+    box_rows = (
+        Box.objects.filter(annotation__task__in=tasks.values("id"), annotation__status__in=_LABEL_STATUSES)
+        .order_by("annotation__task_id", "id")
+        .values_list("annotation__task_id", "id", "annotation_id", "label_id", "x", "y", "width", "height")
+    )
+    annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
+    boxes = Groups(box_rows.iterator(chunk_size=batch_size))
+    for batch in batches(task_rows.iterator(chunk_size=batch_size), batch_size):
+        tags = task_energy_tags([row[0] for row in batch])
+        items = []
+        for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured) in batch:
+            candidates = annotations.take(task_id)
+            chosen = choose(candidates)
+            task_boxes = boxes.take(task_id)
+            kept = [] if chosen is None else [row[1:2] + row[3:] for row in task_boxes if row[2] == chosen[1]]
+            items.append(Item(
+                task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
+                tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept,
+            ))
+        yield items
+
+
+def choose(candidates: list[tuple]) -> tuple | None:
+    """The annotation whose boxes are exported: fixed, else accepted, else submitted."""
+    best = None
+    for row in candidates:  # ordered by id, so the first of equals wins
+        rank = (row[3], row[2] == Annotation.Status.ACCEPTED)
+        if best is None or rank > best[0]:
+            best = (rank, row)
+    return None if best is None else best[1]
