@@ -3,9 +3,11 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import Membership, User
+from accounts.organisations import addable_user
 from accounts.roles import Role
 from config.errors import Conflict, DomainError, NotFound
 
@@ -43,9 +45,11 @@ def membership_set(
     """Give the named user ``role`` in the project; return (membership, created)."""
     if role not in Role.values:
         raise DomainError(f"Unknown role {role!r}.", code="unknown_role")
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = addable_user(actor=actor, username=username)
     if user is None:
-        raise NotFound("No such user.", code="unknown_user")
+        # The same answer whether the name is unknown or belongs to someone the
+        # actor may not add: the form does not tell who has an account.
+        raise NotFound(_("No user of your organisation has that username."), code="unknown_user")
     before = (
         Membership.objects.select_for_update()
         .filter(project=project, user=user)
