@@ -5,7 +5,10 @@ not for anonymous visitors; ``API_DOCS_PUBLIC=1`` opens them.
 """
 
 from django.conf import settings
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib.auth.views import redirect_to_login
+from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
@@ -20,8 +23,13 @@ class SchemaView(SpectacularAPIView):
     permission_classes = [DocsAccess]
 
 
+@method_decorator(csp_update({"style-src": [UNSAFE_INLINE]}), name="dispatch")
 class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI with its start-up script as a file (no inline script: CSP)."""
+    """Swagger UI with its start-up script as a file (no inline script: CSP).
+
+    Swagger UI sets styles inline as it renders, so this one page allows inline
+    styles; scripts stay 'self' only, as everywhere.
+    """
 
     permission_classes = [DocsAccess]
 

@@ -1,4 +1,4 @@
-"""OpenAPI additions: the error shape that every operation may answer with."""
+"""OpenAPI additions: the error shape every operation may answer with, and closed request bodies."""
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -38,4 +38,17 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                 operation["responses"].setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
+    return result
+
+
+def close_request_bodies(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: request bodies take no fields beyond their own.
+
+    Every request serializer refuses unknown keys (config/serializers.py), so the
+    schema says so; otherwise clients would be told extra fields are fine and then
+    get ``unknown_field``.
+    """
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
     return result
