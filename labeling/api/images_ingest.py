@@ -103,7 +103,7 @@ class ProjectImagesView(GenericAPIView):
     @extend_schema(
         request={
             "multipart/form-data": inline_serializer(
-                "ImageUpload", {"files": serializers.ListField(child=serializers.FileField())}
+                "ImageUpload", {"files": serializers.ListField(child=serializers.FileField(), min_length=1)}
             )
         },
         responses={200: FILE_RESULTS, 207: FILE_RESULTS},

@@ -1,6 +1,6 @@
 """Review queue, review decisions and annotator stats (supervisors only)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -27,6 +27,33 @@ class ReviewDecisionSerializer(StrictSerializer):
         if data["decision"] != Review.Decision.FIX and "boxes" in data:
             raise serializers.ValidationError({"boxes": ["Boxes go with a fix only."]}, code="invalid")
         return data
+
+
+class _VerdictSchema(StrictSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    annotation = serializers.IntegerField(required=False, min_value=1)
+
+
+class AcceptSchema(_VerdictSchema):
+    decision = serializers.ChoiceField(choices=[Review.Decision.ACCEPT])
+
+
+class RejectSchema(_VerdictSchema):
+    decision = serializers.ChoiceField(choices=[Review.Decision.REJECT])
+
+
+class FixSchema(_VerdictSchema):
+    decision = serializers.ChoiceField(choices=[Review.Decision.FIX])
+    boxes = serializers.ListField(child=serializers.JSONField(), max_length=5000)
+
+
+# The request as the schema tells it: boxes are required with a fix and refused
+# otherwise, which one flat object cannot say. ReviewDecisionSerializer checks it.
+REVIEW_DECISION_SCHEMA = PolymorphicProxySerializer(
+    component_name="ReviewDecision",
+    serializers={"accept": AcceptSchema, "reject": RejectSchema, "fix": FixSchema},
+    resource_type_field_name="decision",
+)
 
 
 class ReviewOutSerializer(serializers.ModelSerializer):
@@ -71,7 +98,7 @@ class ReviewQueueView(GenericAPIView):
 
 
 class TaskReviewView(APIView):
-    @extend_schema(request=ReviewDecisionSerializer, responses={200: ReviewOutSerializer})
+    @extend_schema(request=REVIEW_DECISION_SCHEMA, responses={200: ReviewOutSerializer})
     def post(self, request, task_id: int):
         task = access_task(request.user, task_id, "review.work")
         data = ReviewDecisionSerializer(data=request.data)
