@@ -48,7 +48,19 @@ def close_request_bodies(result: dict, generator, request, public) -> dict:
     schema says so; otherwise clients would be told extra fields are fine and then
     get ``unknown_field``.
     """
-    for name, component in result.get("components", {}).get("schemas", {}).items():
+    components = result.get("components", {}).get("schemas", {})
+    for name, component in components.items():
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
+    # A body with required fields (or one of several shapes) cannot be left out.
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not body:
+                continue
+            for media in body.get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                component = components.get(ref.rsplit("/", 1)[-1], {})
+                if component.get("required") or "oneOf" in component:
+                    body["required"] = True
     return result
