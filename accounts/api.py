@@ -27,8 +27,10 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The Django request, not DRF's wrapper: the login guard marks a lockout
+        # on it and its middleware answers 429 (accounts/login_guard.py).
         user = authenticate(
-            request,
+            request._request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )

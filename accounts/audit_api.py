@@ -4,15 +4,13 @@ A project's own trail (``/projects/{id}/audit/``) is served by
 ``labeling/api/audit.py`` on this module's base view, behind the permission gate.
 """
 
-from django.utils.dateparse import parse_datetime
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
 
 from accounts.models import AuditEvent
-from config.errors import DomainError
+from config.query import IdParam, query_filters
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -24,47 +22,40 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-FILTERS = [
-    OpenApiParameter("action", OpenApiTypes.STR, description="Only this action, e.g. membership.add"),
-    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only events at or after this time"),
-]
+class AuditFilterSerializer(serializers.Serializer):
+    action = serializers.CharField(required=False, max_length=64, help_text="Only this action, e.g. membership.add")
+    since = serializers.DateTimeField(required=False, help_text="Only events at or after this time")
 
 
-def _filtered(queryset, params):
-    if params.get("action"):
-        queryset = queryset.filter(action=params["action"])
-    if params.get("since"):
-        since = parse_datetime(params["since"])
-        if since is None:
-            raise DomainError("since: give an ISO 8601 date and time.", code="invalid_since")
-        queryset = queryset.filter(at__gte=since)
-    return queryset
+class AllAuditFilterSerializer(AuditFilterSerializer):
+    project = IdParam(required=False)
 
 
 class AuditListView(ListAPIView):
     """A filtered, paginated trail; each subclass says which events via ``events()``."""
 
     serializer_class = AuditEventSerializer
+    filter_class = AuditFilterSerializer
     filter_backends: list = []
 
     def get_queryset(self):
-        return _filtered(self.events(), self.request.query_params)
+        events = self.events()
+        params = query_filters(self.request, self.filter_class)
+        for name, lookup in (("action", "action"), ("since", "at__gte"), ("project", "project_id")):
+            if name in params:
+                events = events.filter(**{lookup: params[name]})
+        return events
 
 
 class AuditView(AuditListView):
     """Every event, newest first (admins)."""
 
     permission_classes = [IsAdminUser]
+    filter_class = AllAuditFilterSerializer
 
     def events(self):
-        events = AuditEvent.objects.all()
-        project = self.request.query_params.get("project")
-        if project:
-            if not project.isdigit() or len(project) > 18:
-                raise DomainError("project: give a project id.", code="invalid_project")
-            events = events.filter(project_id=int(project))
-        return events
+        return AuditEvent.objects.all()
 
-    @extend_schema(parameters=[*FILTERS, OpenApiParameter("project", OpenApiTypes.INT)])
+    @extend_schema(parameters=[AllAuditFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

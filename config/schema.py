@@ -1,4 +1,4 @@
-"""OpenAPI additions: the error shape that every operation may answer with."""
+"""OpenAPI additions: the error shape every operation may answer with, and closed request bodies."""
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -38,4 +38,29 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                 operation["responses"].setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
+    return result
+
+
+def close_request_bodies(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: request bodies take no fields beyond their own.
+
+    Every request serializer refuses unknown keys (config/serializers.py), so the
+    schema says so; otherwise clients would be told extra fields are fine and then
+    get ``unknown_field``.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    for name, component in components.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    # A body with required fields (or one of several shapes) cannot be left out.
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not body:
+                continue
+            for media in body.get("content", {}).values():
+                ref = media.get("schema", {}).get("$ref", "")
+                component = components.get(ref.rsplit("/", 1)[-1], {})
+                if component.get("required") or "oneOf" in component:
+                    body["required"] = True
     return result

@@ -1,9 +1,11 @@
 """Project memberships: who holds which role in a project."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
+from accounts.organisations import addable_user
 from accounts.roles import Role
 from config.errors import DomainError, NotFound
 from labeling.models import Membership, Project
@@ -16,9 +18,11 @@ def membership_set(
     """Give the named user ``role`` in the project; return (membership, created)."""
     if role not in Role.values:
         raise DomainError(f"Unknown role {role!r}.", code="unknown_role")
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = addable_user(actor=actor, username=username)
     if user is None:
-        raise NotFound("No such user.", code="unknown_user")
+        # The same answer whether the name is unknown or belongs to someone the
+        # actor may not add: the form does not tell who has an account.
+        raise NotFound(_("No user of your organisation has that username."), code="unknown_user")
     before = (
         Membership.objects.select_for_update()
         .filter(project=project, user=user)

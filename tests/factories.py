@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.organisations import organisation_join
 from accounts.roles import Role
 from labeling.models import Image, LabelClass, Membership, Project, Task
 
@@ -32,6 +33,12 @@ def make_project(name: str | None = None, *, labels=("yak", "snow_leopard", "tib
     for order, label in enumerate(labels):
         LabelClass.objects.create(project=project, name=label, order=order, hotkey=order + 1 if order < 9 else None)
     return project
+
+
+def same_organisation(*users: User, name: str = "Test organisation") -> None:
+    """Put the users in one organisation: supervisors add only people of their own."""
+    for user in users:
+        organisation_join(user, name)
 
 
 def add_member(project: Project, user: User, role: str) -> Membership:
@@ -130,5 +137,6 @@ __all__ = [
     "outsider",
     "png_bytes",
     "project",
+    "same_organisation",
     "supervisor",
 ]

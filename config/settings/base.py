@@ -8,6 +8,7 @@ Python, and both variables switch to shared servers and a real worker.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -141,13 +142,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON bodies only; the upload views name their multipart parser. Form-encoded
+    # bodies cannot carry the nested boxes, and the schema lists what is parsed.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.errors.api_exception_handler",
@@ -252,7 +251,7 @@ if env_bool("TRUST_X_FORWARDED_PROTO"):
 # Throttling: only views that name a scope are throttled (TokenView: "token",
 # image uploads: "uploads"). Counters live in the cache: set CACHE_URL to a
 # Redis URL so that all gunicorn workers share them.
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["rest_framework.throttling.ScopedRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["config.throttling.ScopedRateThrottle"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "token": os.environ.get("THROTTLE_TOKEN_RATE", "10/min"),
     "uploads": os.environ.get("THROTTLE_UPLOADS_RATE", "120/min"),
@@ -268,6 +267,7 @@ MIDDLEWARE.append("config.middleware.DatabaseUnavailableMiddleware")
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "config.schema.add_error_responses",
+    "config.schema.close_request_bodies",
 ]
 
 # --- assignment and annotation API (issue 4) ---
@@ -327,3 +327,53 @@ QUALITY_FAULT_DELAY_SECONDS = float(os.environ.get("QUALITY_FAULT_DELAY_SECONDS"
 # job itself (bench/README.md). Connections are recycled every 2×N tasks;
 # jobs close theirs on a database error so that a retry reconnects.
 CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "200"))
+
+# --- hardening, second round: proxies, password guessing, CSP, docs ---
+# Proxies in front of the app (config/client_ip.py): how many append to
+# X-Forwarded-For, or their addresses/networks. Neither: the socket address is
+# the client and X-Forwarded-For is ignored (anyone can send it).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# DRF's own reading of X-Forwarded-For is off; config.throttling asks client_ip.
+REST_FRAMEWORK["NUM_PROXIES"] = 0
+
+# Password guessing (accounts/login_guard.py): django-axes counts failures per
+# account and per address in the database, shared by every worker.
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = [
+    "accounts.login_guard.LoginGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_guard.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A guess during the lockout must not push its end further out for the owner.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fetches
+# from this site only; nothing inline, no framing, no plugins.
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Axes turns a lockout flag into its answer on the way out: it runs last.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# The schema and the API docs need a signed-in user in production (they map
+# every endpoint); API_DOCS_PUBLIC=1 opens them.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)

@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 
-from accounts.audit_api import FILTERS, AuditListView
+from accounts.audit_api import AuditFilterSerializer, AuditListView
 from accounts.models import AuditEvent
 from labeling.access import access_project
 
@@ -14,6 +14,6 @@ class ProjectAuditView(AuditListView):
         project = access_project(self.request.user, self.kwargs["project_id"], "audit.view")
         return AuditEvent.objects.filter(project_id=project.pk)
 
-    @extend_schema(parameters=FILTERS)
+    @extend_schema(parameters=[AuditFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

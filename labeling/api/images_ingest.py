@@ -3,8 +3,7 @@
 import math
 
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import UnsupportedMediaType
 from rest_framework.generics import GenericAPIView
@@ -12,6 +11,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from config.errors import DomainError, TooLarge
+from config.query import query_filters
 from config.serializers import StrictSerializer
 from labeling.access import access_project
 from labeling.api.serializers import ImageSerializer
@@ -34,11 +34,9 @@ class ProjectImageSerializer(ImageSerializer):
 
 
 class ImageFilterSerializer(StrictSerializer):
-    bbox = serializers.CharField(required=False, help_text="minlon,minlat,maxlon,maxlat")
+    bbox = serializers.CharField(required=False, help_text="minlon,minlat,maxlon,maxlat (WGS84 degrees)")
     taken_after = serializers.DateTimeField(required=False)
     taken_before = serializers.DateTimeField(required=False)
-    limit = serializers.IntegerField(required=False, min_value=0)
-    offset = serializers.IntegerField(required=False, min_value=0)
 
     def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
         parts = value.split(",")
@@ -92,26 +90,20 @@ class ProjectImagesView(GenericAPIView):
         return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("bbox", str, description="minlon,minlat,maxlon,maxlat (WGS84 degrees)"),
-            OpenApiParameter("taken_after", OpenApiTypes.DATETIME),
-            OpenApiParameter("taken_before", OpenApiTypes.DATETIME),
-        ],
+        parameters=[ImageFilterSerializer],
         responses={200: ProjectImageSerializer(many=True)},
     )
     def get(self, request, project_id: int):
         """The project's images (supervisors, clients), filtered by area and capture time."""
         project = access_project(request.user, project_id, "images.list")
-        params = ImageFilterSerializer(data=request.query_params.dict())
-        params.is_valid(raise_exception=True)
-        filters = {k: v for k, v in params.validated_data.items() if k not in ("limit", "offset")}
+        filters = query_filters(request, ImageFilterSerializer)
         page = self.paginate_queryset(image_list(project=project, **filters))
         return self.get_paginated_response(ProjectImageSerializer(page, many=True).data)
 
     @extend_schema(
         request={
             "multipart/form-data": inline_serializer(
-                "ImageUpload", {"files": serializers.ListField(child=serializers.FileField())}
+                "ImageUpload", {"files": serializers.ListField(child=serializers.FileField(), min_length=1)}
             )
         },
         responses={200: FILE_RESULTS, 207: FILE_RESULTS},

@@ -82,7 +82,15 @@ class ProjectMembersView(APIView):
         members = project.memberships.select_related("user").order_by("id")
         return Response(MembershipSerializer(members, many=True).data)
 
-    @extend_schema(request=MembershipWriteSerializer, responses={201: MembershipSerializer})
+    @extend_schema(
+        request=MembershipWriteSerializer,
+        responses={201: MembershipSerializer, 200: MembershipSerializer},
+        description=(
+            "Give a user a role in the project: 201 when they join, 200 when an existing member's role "
+            "is set. Supervisors may add active users of their own organisation (a group they share); "
+            "admins anyone. Any other name answers 404 `unknown_user`, the same as a name nobody has."
+        ),
+    )
     def post(self, request, project_id: int):
         project = access_project(request.user, project_id, "members.manage")
         data = MembershipWriteSerializer(data=request.data)

@@ -1,12 +1,13 @@
 """Review queue, review decisions and annotator stats (supervisors only)."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import DomainError, NotFound
+from config.errors import NotFound
+from config.query import DB_ID_MAX, IdParam, query_filters
 from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
@@ -27,6 +28,33 @@ class ReviewDecisionSerializer(StrictSerializer):
         return data
 
 
+class _VerdictSchema(StrictSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    annotation = serializers.IntegerField(required=False, min_value=1)
+
+
+class AcceptSchema(_VerdictSchema):
+    decision = serializers.ChoiceField(choices=[Review.Decision.ACCEPT])
+
+
+class RejectSchema(_VerdictSchema):
+    decision = serializers.ChoiceField(choices=[Review.Decision.REJECT])
+
+
+class FixSchema(_VerdictSchema):
+    decision = serializers.ChoiceField(choices=[Review.Decision.FIX])
+    boxes = serializers.ListField(child=serializers.JSONField(), max_length=5000)
+
+
+# The request as the schema tells it: boxes are required with a fix and refused
+# otherwise, which one flat object cannot say. ReviewDecisionSerializer checks it.
+REVIEW_DECISION_SCHEMA = PolymorphicProxySerializer(
+    component_name="ReviewDecision",
+    serializers={"accept": AcceptSchema, "reject": RejectSchema, "fix": FixSchema},
+    resource_type_field_name="decision",
+)
+
+
 class ReviewOutSerializer(serializers.ModelSerializer):
     reviewer = serializers.CharField(source="reviewer.username")
     task_status = serializers.CharField(source="task.status")
@@ -36,30 +64,40 @@ class ReviewOutSerializer(serializers.ModelSerializer):
         fields = ["id", "task", "annotation", "reviewer", "decision", "comment", "created_at", "task_status"]
 
 
+class ReviewQueueFilterSerializer(serializers.Serializer):
+    flag = serializers.RegexField(r"^[a-z_]{1,64}$", required=False, help_text="Only tasks with this flag code")
+    annotator = IdParam(required=False, help_text="Only tasks this annotator (user id) worked on")
+
+
+class ReviewQueueItemSerializer(serializers.Serializer):
+    """The shape of one queue entry (labeling.review_queue builds it), for the schema."""
+
+    task = serializers.DictField()
+    image = serializers.DictField()
+    score = serializers.FloatField(allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField())
+    gold_boxes = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    annotations = serializers.ListField(child=serializers.DictField())
+
+
 class ReviewQueueView(GenericAPIView):
     """Tasks in review, worst score first; filter with ``?flag=`` and ``?annotator=``."""
 
-    @extend_schema(parameters=[OpenApiParameter("flag", str), OpenApiParameter("annotator", int)],
-                   responses={200: dict})
+    serializer_class = ReviewQueueItemSerializer
+
+    @extend_schema(parameters=[ReviewQueueFilterSerializer], responses={200: ReviewQueueItemSerializer(many=True)})
     def get(self, request, project_id: int):
         project = access_project(request.user, project_id, "review.work")
-        annotator = request.query_params.get("annotator")
-        if annotator not in (None, ""):
-            try:
-                annotator = int(annotator)
-            except ValueError:
-                raise DomainError("annotator: a user id is required.", code="invalid") from None
-        else:
-            annotator = None
+        filters = query_filters(request, ReviewQueueFilterSerializer)
         rows = review_queue.review_queue_ids(
-            project=project, flag=request.query_params.get("flag") or None, annotator_id=annotator
+            project=project, flag=filters.get("flag"), annotator_id=filters.get("annotator")
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(review_queue.review_queue_items(page))
 
 
 class TaskReviewView(APIView):
-    @extend_schema(request=ReviewDecisionSerializer, responses={200: ReviewOutSerializer})
+    @extend_schema(request=REVIEW_DECISION_SCHEMA, responses={200: ReviewOutSerializer})
     def post(self, request, task_id: int):
         task = access_task(request.user, task_id, "review.work")
         data = ReviewDecisionSerializer(data=request.data)
@@ -88,7 +126,9 @@ class AnnotatorStatsView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, project_id: int, user_id: int):
         project = access_project(request.user, project_id, "stats.view")
-        membership = Membership.objects.filter(project=project, user_id=user_id).select_related("user").first()
+        membership = None
+        if user_id <= DB_ID_MAX:
+            membership = Membership.objects.filter(project=project, user_id=user_id).select_related("user").first()
         if membership is None:
             raise NotFound("Not found.")
         return Response(stats.annotator_stats(project=project, user=membership.user))

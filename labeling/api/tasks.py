@@ -1,13 +1,14 @@
 """Task distribution and annotation endpoints: thin views over the services."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
 from config.errors import DomainError, NotFound
+from config.query import IdParam, query_filters
 from labeling import annotations, assignment, task_reads
 from labeling.access import access_project, access_task
 from labeling.api.task_payload import task_payload
@@ -23,9 +24,12 @@ from labeling.api.task_serializers import (
 )
 from labeling.models import Task
 
-ANNOTATOR_PARAM = OpenApiParameter(
-    "annotator", int, description="Supervisors: whose annotation (user id); default your own."
-)
+class AnnotatorParamSerializer(serializers.Serializer):
+    annotator = IdParam(required=False, help_text="Supervisors: whose annotation (user id); default your own.")
+
+
+class TaskStatusParamSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
 
 
 def _tasks_out(user, tasks: list[Task], leases=None, annotations=None) -> list[dict]:
@@ -63,23 +67,23 @@ class TaskDetailView(APIView):
 
 def _target_annotator(request, task_id: int, capability: str) -> tuple[Task, User, bool]:
     """The task and whose annotation the request is about (own, or ?annotator= for supervisors)."""
-    raw = request.query_params.get("annotator")
-    if raw is None or str(raw) == str(request.user.pk):
+    wanted = query_filters(request, AnnotatorParamSerializer).get("annotator")
+    if wanted is None or wanted == request.user.pk:
         return access_task(request.user, task_id, capability), request.user, False
     task = access_task(request.user, task_id, "review.work")
-    annotator = User.objects.filter(pk=int(raw)).first() if str(raw).isdigit() and len(str(raw)) < 19 else None
+    annotator = User.objects.filter(pk=wanted).first()
     if annotator is None:
         raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
     return task, annotator, True
 
 
 class AnnotationView(APIView):
-    @extend_schema(parameters=[ANNOTATOR_PARAM], responses={200: AnnotationSerializer})
+    @extend_schema(parameters=[AnnotatorParamSerializer], responses={200: AnnotationSerializer})
     def get(self, request, task_id: int):
         task, annotator, _ = _target_annotator(request, task_id, "project.view")
         return Response(AnnotationSerializer(annotations.annotation_get(task=task, annotator=annotator)).data)
 
-    @extend_schema(parameters=[ANNOTATOR_PARAM], request=AnnotationWriteSerializer,
+    @extend_schema(parameters=[AnnotatorParamSerializer], request=AnnotationWriteSerializer,
                    responses={200: AnnotationSerializer})
     def put(self, request, task_id: int):
         task, annotator, _ = _target_annotator(request, task_id, "tasks.annotate")
@@ -150,15 +154,12 @@ class ProjectTasksView(GenericAPIView):
     queryset = Task.objects.none()
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=Task.Status.values)],
+        parameters=[TaskStatusParamSerializer],
         responses={200: TaskSerializer(many=True)},
     )
     def get(self, request, project_id: int):
         project = access_project(request.user, project_id, "project.view")
-        wanted = request.query_params.get("status") or None
-        if wanted is not None and wanted not in Task.Status.values:
-            raise DomainError(f"status must be one of {', '.join(Task.Status.values)}.", code="invalid_status",
-                              field="status")
+        wanted = query_filters(request, TaskStatusParamSerializer).get("status")
         # The count runs on this narrow queryset; the page then loads images.
         tasks = task_reads.project_tasks_for(viewer=request.user, project=project, status=wanted)
         page = self.paginate_queryset(tasks.select_related("image"))

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
+from accounts.organisations import DEMO_ORGANISATION, organisation_join
 from accounts.roles import Role
 from config.jobs import enqueue_on_commit
 from labeling.demo.exif import exif_bytes, gps_for_seed
@@ -116,6 +117,8 @@ def seed_demo(
     people += [("supervisor1", Role.SUPERVISOR), ("client1", Role.CLIENT)]
     for username, role in people:
         user = _ensure_user(username, password, result)
+        # One organisation, so that supervisor1 can add the others to new projects.
+        organisation_join(user, DEMO_ORGANISATION)
         Membership.objects.get_or_create(project=project, user=user, defaults={"role": role})
     gold_every = max(1, round(1 / project.gold_rate)) if project.gold_rate else 0
     for index in range(images):

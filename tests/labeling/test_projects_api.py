@@ -1,7 +1,7 @@
 import pytest
 
 from labeling.models import Membership, Project
-from tests.factories import add_member, api_client, make_task, make_user
+from tests.factories import add_member, api_client, make_task, make_user, same_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_annotators_and_clients_cannot_change_projects(project, who, request):
 
 
 def test_supervisor_adds_and_lists_members(project, supervisor):
-    make_user("dolma")
+    same_organisation(supervisor, make_user("dolma"))
     client = api_client(supervisor)
     added = client.post(f"/api/v1/projects/{project.pk}/members/", {"username": "dolma", "role": "annotator"}, format="json")
     assert added.status_code == 201
@@ -105,7 +105,7 @@ def test_member_errors(project, supervisor):
     client = api_client(supervisor)
     unknown_user = client.post(f"/api/v1/projects/{project.pk}/members/", {"username": "ghost", "role": "annotator"}, format="json")
     assert unknown_user.status_code == 404 and unknown_user.json()["code"] == "unknown_user"
-    make_user("tashi")
+    same_organisation(supervisor, make_user("tashi"))
     bad_role = client.post(f"/api/v1/projects/{project.pk}/members/", {"username": "tashi", "role": "owner"}, format="json")
     assert bad_role.status_code == 400 and "role" in bad_role.json()["errors"]
     assert not Membership.objects.filter(user__username="tashi").exists()

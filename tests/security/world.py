@@ -9,6 +9,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
+from accounts.organisations import organisation_join
 from accounts.roles import Role
 from config.errors_views import api_not_found
 from labeling.models import Annotation, Export, Lease
@@ -49,6 +50,8 @@ class World:
             ("outsider", project_b, Role.ANNOTATOR), ("other_client", project_b, Role.CLIENT),
         ]:
             user = make_user(f"{role}-{tag}")
+            # One organisation: the supervisor may add any of them (accounts/organisations.py).
+            organisation_join(user, f"World-{tag}")
             add_member(project, user, membership)
             self.users[role] = user
         Lease.objects.create(task=task_a, annotator=self.users["leased"], expires_at=timezone.now() + timedelta(hours=1))

@@ -13,6 +13,8 @@ function el(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "text") node.textContent = v;
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    // Through the CSSOM: a style attribute would need CSP's 'unsafe-inline'.
+    else if (k === "style") Object.assign(node.style, v);
     else node.setAttribute(k, v);
   }
   for (const child of children) if (child) node.append(child);
@@ -89,7 +91,7 @@ function renderItem(item) {
       onchange: (e) => { layers.get(a.id).style.display = e.target.checked ? "" : "none"; } });
     show.style.width = "auto";
     const li = el("li", { "data-testid": "review-annotation", "data-annotation": a.id },
-      show, el("span", { class: "swatch", style: `background:${a.colour}` }),
+      show, el("span", { class: "swatch", style: { background: a.colour } }),
       el("strong", { text: a.annotator.username }),
       el("span", { class: "muted", text: ` · ${a.boxes.length} boxes · ${a.status} · score ` }),
       el("span", { class: "score", text: pct(a.score) }));
