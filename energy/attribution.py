@@ -71,6 +71,7 @@ class Slice:
     co2e_g: Number
     quality: str
     source: str
+    pue: Number = 1  # the PUE really multiplied in: the interval's when metered, else the site default
 
 
 @dataclass
@@ -81,6 +82,8 @@ class Attribution:
     covered_kwh: Number = 0
     uncovered_kwh: Number = 0
     slices: list[Slice] = field(default_factory=list)
+    # (start, end, kWh) of the parts with no supply data, so charts can show them where they were used.
+    gaps: list[tuple[datetime, datetime, Number]] = field(default_factory=list)
 
     @property
     def clean_share(self) -> Number | None:
@@ -166,12 +169,28 @@ def attribute(
         out.clean_kwh += clean_e
         out.co2e_g += co2
         out.slices.append(
-            Slice(max(c.start, s.start), min(max(c.end, c.start), s.end), e, clean_e, co2, s.quality, s.source)
+            Slice(max(c.start, s.start), min(max(c.end, c.start), s.end), e, clean_e, co2, s.quality, s.source, pue)
         )
     if covered < 1:
         out.uncovered_kwh = c.it_kwh * (1 - covered) * default_pue
         out.kwh += out.uncovered_kwh
+        out.gaps = _gaps(c, [(sl.start, sl.end) for sl in out.slices], out.uncovered_kwh)
     return out
+
+
+def _gaps(c: Consumption, covered: list[tuple[datetime, datetime]], uncovered_kwh: Number) -> list:
+    """The uncovered stretches of ``c`` with their share of ``uncovered_kwh`` (by duration)."""
+    if c.end <= c.start:
+        return [(c.start, c.start, uncovered_kwh)]
+    holes, cursor = [], c.start
+    for start, end in sorted(covered):
+        if start > cursor:
+            holes.append((cursor, start))
+        cursor = max(cursor, end)
+    if cursor < c.end:
+        holes.append((cursor, c.end))
+    total = sum(((e - s) for s, e in holes), timedelta(0))
+    return [(s, e, uncovered_kwh * ((e - s) / total)) for s, e in holes] if total else []
 
 
 def _ratio(part: timedelta, whole: timedelta, exact: bool) -> Number:
@@ -191,4 +210,5 @@ def combine(parts: Sequence[Attribution]) -> Attribution:
         total.covered_kwh += p.covered_kwh
         total.uncovered_kwh += p.uncovered_kwh
         total.slices.extend(p.slices)
+        total.gaps.extend(p.gaps)
     return total

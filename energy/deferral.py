@@ -15,12 +15,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.errors import DomainError
-from energy.ledger import site_for_project
+from energy.ledger import site_by_slug, site_for_project
 from energy.models import DeferredJob, SchedulingDecision, Site
 from energy.scheduling import Plan, plan_start
-from energy.supply import forecast_for, site_get
+from energy.supply import forecast_for
 
 log = logging.getLogger("energy.scheduling")
+
+NO_SUPPLY = "no-forecast"
+RELEASED = "released"
+# When this process last looked for due jobs on its own (no beat process, see release_due_soon).
+_last_look = {"at": None}
 
 
 def _params() -> dict:
@@ -46,6 +51,9 @@ def plan_for(*, site: Site, now: datetime, expected_seconds: float, deadline: da
     # A job never waits longer than the configured maximum, whatever its deadline.
     horizon = min(deadline, now + timedelta(seconds=params["max_deferral_s"] + expected_seconds))
     forecast = forecast_for(site=site, start=now, end=max(horizon, now + timedelta(seconds=expected_seconds)))
+    if not forecast.points:
+        # The site has no supply data at all for this time: nothing to plan on.
+        return Plan(now, NO_SUPPLY, None, None)
     return plan_start(
         now=now, duration=timedelta(seconds=expected_seconds), deadline=horizon, forecast=forecast,
         tick=timedelta(seconds=params["tick_s"]), run_now_threshold=params["run_now_threshold"],
@@ -68,7 +76,7 @@ def schedule(
     if expected_seconds is None or expected_seconds < 0:
         raise DomainError("expected_seconds must be zero or more", code="invalid_duration")
     now = now or timezone.now()
-    the_site = site_get(site) if site else site_for_project(project_id)
+    the_site = site_by_slug(site) if site else site_for_project(project_id)
     plan = plan_for(site=the_site, now=now, expected_seconds=max(float(expected_seconds), 1.0), deadline=deadline)
     decision = "deferred" if plan.deferred else "run_now"
     job = DeferredJob.objects.create(
@@ -80,6 +88,7 @@ def schedule(
     )
     _decide(job, now, plan)
     if not plan.deferred:
+        _released(job, now)
         # Through _send: a broker outage puts the job back to waiting (the next
         # release sends it) instead of failing the caller after its commit.
         transaction.on_commit(lambda: _send(job, now))
@@ -117,6 +126,7 @@ def release_due(*, now: datetime | None = None) -> int:
                 _decide(job, now, plan, replan=True)
                 continue
             DeferredJob.objects.filter(pk=job.pk).update(state=DeferredJob.State.RELEASED, released_at=now)
+            _released(job, now)
             transaction.on_commit(lambda job=job: _send(job, now))
             released += 1
     return released
@@ -128,6 +138,34 @@ def _decide(job: DeferredJob, now: datetime, plan: Plan, replan: bool = False) -
         planned_start=plan.start, share_now=plan.current_share, share_planned=plan.expected_share,
         params={**_params(), "deadline": job.deadline.isoformat() if job.deadline else None, "replan": replan},
     )
+
+
+def _released(job: DeferredJob, now: datetime) -> None:
+    """Record the release with the share of the window it starts in (the report recomputes it as data arrives)."""
+    end = now + timedelta(seconds=max(job.expected_seconds, 1.0))
+    share = forecast_for(site=job.site, start=now, end=end).time_weighted_mean(now, end)
+    SchedulingDecision.objects.create(
+        job=job, decided_at=now, decision=RELEASED, reason=job.reason, planned_start=job.planned_start,
+        share_now=share, share_planned=job.share_planned,
+        params={"deadline": job.deadline.isoformat() if job.deadline else None},
+    )
+
+
+def release_due_soon(*, now: datetime | None = None) -> int:
+    """Release due jobs at most once per ENERGY_RELEASE_CHECK_S in this process.
+
+    With no broker (the eager default) there is no beat process: the web
+    process calls this after its requests, so a deferred job runs on the
+    first request after its planned start (checked at most once a minute).
+    """
+    now = now or timezone.now()
+    last = _last_look["at"]
+    if last is not None and now - last < timedelta(seconds=getattr(settings, "ENERGY_RELEASE_CHECK_S", 60)):
+        return 0
+    _last_look["at"] = now
+    if not DeferredJob.objects.filter(state=DeferredJob.State.WAITING, planned_start__lte=now).exists():
+        return 0
+    return release_due(now=now)
 
 
 def _send(job: DeferredJob, now: datetime) -> None:

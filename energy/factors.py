@@ -7,7 +7,7 @@ use CodeCarbon's per-source table.
 
 from django.conf import settings
 
-METHODOLOGY_VERSION = "1.0"
+METHODOLOGY_VERSION = "2.0"
 BASIS = "location-based, hourly matching (GHG Scope 2 location-based)"
 
 DEFAULT_CLEAN_SOURCES = frozenset(

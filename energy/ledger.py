@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 
@@ -38,6 +38,12 @@ def set_project_site_lookup(lookup: Callable[[int], str | None]) -> None:
 def site_for_project(project_id: int | None) -> Site:
     """The project's site; an unknown slug gets a site with no supply data (shares stay unknown)."""
     slug = (_project_site(project_id) if project_id is not None else None) or DEFAULT_SITE
+    return site_by_slug(slug)
+
+
+def site_by_slug(slug: str | None) -> Site:
+    """The named site; an unknown slug gets a site with no supply data (shares stay unknown)."""
+    slug = slug or DEFAULT_SITE
     if slug == DEFAULT_SITE:
         from energy.supply import site_get
 
@@ -60,7 +66,7 @@ def ledger_record(
     job_id: str = "",
     active_seconds: float | None = None,
     cpu_seconds: float | None = None,
-    site: str | None = None,
+    site: str | Site | None = None,
     basis: str = "estimated",
     it_kwh: float | None = None,
     device_watts: float | None | object = LOOK_UP,
@@ -80,12 +86,14 @@ def ledger_record(
         raise DomainError("ended_at is before started_at", code="invalid_interval")
     if basis not in LedgerEntry.Basis.values:
         raise DomainError(f"basis must be measured or estimated, not {basis!r}", code="invalid_basis")
-    if site is None:
+    if isinstance(site, Site):
+        the_site = site
+    elif site is None:
         the_site = site_for_project(project_id)
     else:
         from energy.supply import site_get
 
-        the_site = site_get(site)
+        the_site = site_get(site)  # a site named explicitly must exist
     details: dict = {}
     if consumer == LedgerEntry.Consumer.WORKSTATION:
         if active_seconds is None and it_kwh is None:
@@ -118,9 +126,29 @@ def ledger_record(
     )
 
 
-def recorded_active_seconds(*, task_id: int, user_id: int) -> float:
-    """Sum of ``active_seconds`` of the user's workstation entries for the task."""
-    rows = LedgerEntry.objects.filter(
-        consumer=LedgerEntry.Consumer.WORKSTATION, task_id=task_id, user_id=user_id
-    ).values_list("details", flat=True)
-    return sum(float((details or {}).get("active_seconds") or 0.0) for details in rows)
+def active_span_record(
+    *,
+    project_id: int,
+    site: str | None,
+    task_id: int,
+    user_id: int,
+    ended_at: datetime,
+    seconds: float,
+    device_watts: float | None,
+) -> LedgerEntry | None:
+    """Record one credited stretch of an annotator's active time where it happened.
+
+    Called at every credit point (heartbeat, save, submit) with the seconds
+    credited there; the stretch is placed at ``[ended_at - seconds, ended_at)``,
+    so its energy lands in the supply intervals (hours) of the work itself.
+    The credit never exceeds the wall time since the previous credit point,
+    so stretches never overlap and nothing is counted twice. No credit, no row.
+    """
+    if not seconds or seconds <= 0:
+        return None
+    return ledger_record(
+        # The project's site: one it names but that does not exist yet gets no supply data (share unknown).
+        consumer=LedgerEntry.Consumer.WORKSTATION, project_id=project_id, site=site_by_slug(site), task_id=task_id,
+        user_id=user_id, started_at=ended_at - timedelta(seconds=seconds), ended_at=ended_at,
+        active_seconds=seconds, device_watts=device_watts,
+    )

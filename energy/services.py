@@ -8,7 +8,8 @@ with defaults.
 from datetime import datetime
 from typing import Any, TypedDict
 
-from energy import deferral, ledger, report, tags
+from energy import dataset, deferral, ledger, report, tags, units, web
+from energy.units import energy_text, grams_text
 
 
 class EnergyTag(TypedDict):
@@ -17,6 +18,11 @@ class EnergyTag(TypedDict):
     co2e_g: float | None
     basis: str
 
+
+# How other apps show figures: a unit that suits the size, a range where the estimate is coarse.
+energy_display = units.energy_text
+energy_range_display = units.energy_range_text
+grams_display = units.grams_text
 
 UNKNOWN: EnergyTag = {"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}
 
@@ -42,9 +48,8 @@ def task_energy_details(task_ids: list[int]) -> dict[int, dict]:
 energy_record_usage = ledger.ledger_record
 
 
-def energy_recorded_active_seconds(*, task_id: int, user_id: int) -> float:
-    """Active seconds already in the ledger for this annotator's work on the task."""
-    return ledger.recorded_active_seconds(task_id=task_id, user_id=user_id)
+# Record one credited stretch of active labeling time (see ``active_span_record``).
+energy_record_active_span = ledger.active_span_record
 
 
 def schedule_deferrable(
@@ -72,8 +77,27 @@ def schedule_deferrable(
     )
 
 
+def energy_release_due_soon() -> int:
+    """Release due deferred jobs, at most once a minute per process (for setups with no beat process)."""
+    return deferral.release_due_soon()
+
+
+def energy_web_meter() -> web.WebMeter:
+    """A buffer for web requests' CPU time (see ``energy_web_record``)."""
+    return web.WebMeter()
+
+
+# Write buffered web CPU time: rows of (project id, task id, site slug, pending).
+energy_web_record = web.web_usage_record
+
+
+def dataset_energy(project_id: int) -> dataset.DatasetEnergy:
+    """Per-image tags and the dataset's green block (with its method), for any export format."""
+    return dataset.DatasetEnergy(project_id)
+
+
 def project_green_summary(project_id: int, task_ids: list[int] | None = None) -> dict:
-    """The COCO ``info["green_computing"]`` block (energy.md §4.10) for these tasks."""
+    """The green block (totals and method, energy.md §4.10) of these tasks, or of the whole project."""
     return report.project_green_summary(project_id, task_ids)
 
 
@@ -94,9 +118,9 @@ def site_clean_forecast(*, site: str, start: datetime, hours: int = 24) -> list[
 
 
 def energy_badge(tag: dict) -> str:
-    """The one-line badge of a tag: ``0.030 kWh · 92.0 % clean · 2.4 gCO₂e · estimated``."""
+    """The one-line badge of a tag: ``30.0 Wh · 92.0 % clean · 2.40 g CO₂e · estimated``."""
     if tag.get("kwh") is None:
         return "energy not recorded yet"
     share = "clean share unknown" if tag.get("clean_share") is None else f"{tag['clean_share'] * 100:.1f} % clean"
-    co2 = "gCO₂e unknown" if tag.get("co2e_g") is None else f"{tag['co2e_g']:.1f} gCO₂e"
-    return f"{tag['kwh']:.3f} kWh · {share} · {co2} · {tag['basis']}"
+    co2 = "gCO₂e unknown" if tag.get("co2e_g") is None else f"{grams_text(tag['co2e_g'])} CO₂e"
+    return f"{energy_text(tag['kwh'])} · {share} · {co2} · {tag['basis']}"

@@ -53,6 +53,8 @@ class Summary:
     total: Attribution = field(default_factory=Attribution)
     qualities: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
+    source_quality: dict[str, set[str]] = field(default_factory=dict)
+    pue: dict[str, set[float]] = field(default_factory=dict)  # consumer -> PUE values applied
     components: list[dict] = field(default_factory=list)
 
 
@@ -76,6 +78,13 @@ def attribute_entries(entries: QuerySet) -> list[Attributed]:
     return out
 
 
+def _effective_pue(a: Attributed) -> float:
+    """kWh / IT kWh as attributed: the interval PUE where the meter gave one, else the site default."""
+    if a.entry.it_kwh and a.result.kwh:
+        return round(float(a.result.kwh) / a.entry.it_kwh, 4)
+    return a.entry.pue_applied
+
+
 def basis_of(qualities: set[str]) -> str:
     """measured when every entry and supply slice is measured; estimated when none; else mixed."""
     if not qualities:
@@ -92,11 +101,17 @@ def summarise(items: Iterable[Attributed]) -> Summary:
         parts.append(a.result)
         s.qualities.add(a.entry.basis)
         s.qualities.update(sl.quality for sl in a.result.slices)
-        s.sources.update(sl.source for sl in a.result.slices)
+        pues = s.pue.setdefault(a.entry.consumer, set())
+        for sl in a.result.slices:
+            s.sources.add(sl.source)
+            s.source_quality.setdefault(sl.source, set()).add(sl.quality)
+            pues.add(round(float(sl.pue), 4))
+        if not a.result.slices:
+            pues.add(round(float(a.entry.pue_applied), 4))
         s.components.append({
             "consumer": a.entry.consumer, "job_kind": a.entry.job_kind, "kwh": a.result.kwh,
             "clean_share": a.result.clean_share, "method": a.entry.method,
-            "pue": a.entry.pue_applied, "quality": a.entry.basis,
+            "pue": _effective_pue(a), "quality": a.entry.basis,
         })
     s.total = combine(parts)
     return s

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
-from energy.services import energy_record_usage, energy_recorded_active_seconds
 from labeling.access import task_has_capability
+from labeling.active_energy import active_energy_record
 from labeling.assignment import active_time_credit, lease_for_write, lease_release
 from labeling.boxes import CleanBox, validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Task
@@ -151,6 +151,7 @@ def annotation_save(
                 # may then claim that (real) wall time itself.
                 credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
                 lease.save(update_fields=["heartbeat_at"])
+                active_energy_record(task=task, annotator=author, credited=credited, now=now)
             writable = list(ANNOTATOR_WRITABLE)
         annotation = _bump_version(task, target, expected_version, writable, credited, now)
         if annotation is None:
@@ -204,15 +205,12 @@ def annotation_submit(
     Marks it submitted, credits the last active time, counts the slot on the
     task (which becomes ``submitted`` once ``overlap`` annotators submitted;
     gold tasks stay open as a yardstick for everyone), releases the lease and
-    records the workstation energy of the annotator's active time.
+    records the workstation energy of the time credited by this submit.
     """
     now = now or timezone.now()
     with transaction.atomic():
         annotation, lease = _open_for_annotator(task, author, ANNOTATOR_WRITABLE, now)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
-        # A rework (rejected, submitted before) already has its earlier time in
-        # the ledger: record only what came after the previous submit.
-        resubmit_since = annotation.submitted_at
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
         annotation.version += 1
@@ -237,29 +235,10 @@ def annotation_submit(
         # The report row is written with the submit; the job is sent after commit.
         quality_check_enqueue(annotation.pk, version=annotation.version, project_id=task.project_id)
         # Inside the transaction: a rolled-back submit leaves no ledger entry
-        # and a committed one always has its entry.
-        _record_workstation_energy(task, author, annotation, resubmit_since, now)
+        # and a committed one always has its entry. Only the time since the
+        # last credit point is new; earlier credits are in the ledger already.
+        active_energy_record(task=task, annotator=author, credited=credited, now=now)
     return annotation
-
-
-def _record_workstation_energy(
-    task: Task, author: User, annotation: Annotation, resubmit_since: datetime | None, now: datetime
-) -> None:
-    seconds, started_at = annotation.active_seconds, annotation.created_at
-    if resubmit_since is not None:
-        seconds -= energy_recorded_active_seconds(task_id=task.pk, user_id=author.pk)
-        started_at = resubmit_since
-    energy_record_usage(
-        consumer="workstation",
-        project_id=task.project_id,
-        # A clock given by the caller may precede the row's creation time.
-        started_at=min(started_at, now),
-        ended_at=now,
-        task_id=task.pk,
-        user_id=author.pk,
-        active_seconds=max(0.0, seconds),
-        device_watts=author.device_watts,
-    )
 
 
 def annotation_skip(*, task: Task, author: User, reason: str, now: datetime | None = None) -> Annotation:

@@ -8,14 +8,32 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from django.utils.translation import gettext as _
+
 from annotate import energy_charts as charts
 from annotate.pages.guard import page_access
-from energy.services import site_clean_forecast
+from energy.services import energy_display, energy_range_display, grams_display, site_clean_forecast
 from labeling.energy_reads import project_energy_report_for
 
 
 def _pct(share: float | None) -> str:
-    return "unknown" if share is None else f"{share * 100:.1f} %"
+    return _("unknown") if share is None else f"{share * 100:.1f} %"
+
+
+def _figures(report: dict) -> dict:
+    """The totals as people read them: sized units, a range for the coarse estimate, coverage, PUE."""
+    t, method = report["totals"], report["method"]
+    rel = method["uncertainty"]["relative_error"]
+    co2 = method["uncertainty"]["co2e_g_range"]
+    return {
+        "energy": energy_range_display(t["energy_kwh"], rel),
+        "co2e": (f"{grams_display(t['co2e_g'])} ({grams_display(co2[0])}–{grams_display(co2[1])})"
+                 if t["co2e_g"] is not None else _("unknown")),
+        "coverage": None if t["coverage"] is None else f"{t['coverage'] * 100:.1f} %",
+        "uncovered": energy_display(t["uncovered_kwh"]),
+        "pue": "; ".join(f"{k}: {', '.join(f'{v:g}' for v in vals)}" for k, vals in method["pue_applied"].items()),
+        "allocated": energy_display(report["contract_based"]["allocated_kwh"]),
+    }
 
 
 def _local(iso: str, tz: ZoneInfo) -> str:
@@ -34,18 +52,22 @@ def project_energy_page(request: HttpRequest, project_id: int) -> HttpResponse:
     ]
     for job in report["deferrals"]["jobs"]:
         job["now_pct"], job["planned_pct"] = _pct(job["share_now"]), _pct(job["share_planned"])
+        job["achieved_pct"] = _pct(job["share_achieved"]) if job["released_at"] else "–"
         job["planned_local"] = _local(job["planned_start"], tz)
         job["deadline_local"] = _local(job["deadline"], tz) if job["deadline"] else "–"
     context = {
         "share_pct": _pct(report["totals"]["clean_share"]),
+        "figures": _figures(report),
+        "certificates": [{**c, "allocated": energy_display(c["allocated_kwh"])}
+                         for c in report["contract_based"]["certificates"]],
         "report": report,
         "project_id": report["project_id"],
-        "series_label": "hour" if series is report["series"]["hourly"] else "day",
-        "chart_time": charts.stacked_energy(series, label="Energy and clean share over time"),
-        "chart_kind": charts.share_bars(sorted(report["by_kind"].items()), label="Clean share per kind of work"),
+        "series_label": _("hour") if series is report["series"]["hourly"] else _("day"),
+        "chart_time": charts.stacked_energy(series, label=_("Energy and clean share over time")),
+        "chart_kind": charts.share_bars(sorted(report["by_kind"].items()), label=_("Clean share per kind of work")),
         "chart_people": charts.share_bars(
-            [(r["username"], r) for r in report.get("by_annotator", [])], label="Clean share per annotator"
+            [(r["username"], r) for r in report.get("by_annotator", [])], label=_("Clean share per annotator")
         ) if "by_annotator" in report else None,
-        "chart_forecast": charts.forecast_line(forecast, marks, label="Clean share forecast, next 24 hours", tz=tz),
+        "chart_forecast": charts.forecast_line(forecast, marks, label=_("Clean share forecast, next 24 hours"), tz=tz),
     }
     return render(request, "annotate/energy_report.html", context)

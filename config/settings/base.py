@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the CPU time it measures includes every other middleware.
+    "config.energy_meter.EnergyMeterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -205,6 +207,10 @@ ENERGY_SCHEDULER_TICK_S = int(os.environ.get("ENERGY_SCHEDULER_TICK_S", "900"))
 ENERGY_RUN_NOW_THRESHOLD = float(os.environ.get("ENERGY_RUN_NOW_THRESHOLD", "0.95"))
 ENERGY_MIN_GAIN = float(os.environ.get("ENERGY_MIN_GAIN", "0.05"))
 ENERGY_MAX_DEFERRAL_S = int(os.environ.get("ENERGY_MAX_DEFERRAL_S", str(24 * 3600)))
+# Web requests' CPU time is buffered per process and written at most this often.
+ENERGY_WEB_FLUSH_S = float(os.environ.get("ENERGY_WEB_FLUSH_S", "60"))
+# With no beat process (eager mode) the web process looks for due deferred jobs at most this often.
+ENERGY_RELEASE_CHECK_S = float(os.environ.get("ENERGY_RELEASE_CHECK_S", "60"))
 
 # --- exports (issue 7) ---
 # Rows fetched per round trip and per energy-tag batch; progress is saved after each batch.

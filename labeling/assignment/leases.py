@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, DomainError
+from labeling.active_energy import active_energy_record
 from labeling.durability import commit_without_flush_wait
 from labeling.models import Annotation, Lease, Task
 
@@ -68,6 +69,7 @@ def lease_renew(
         lease.expires_at = max(lease.expires_at, now + timedelta(seconds=task.project.lease_seconds))
         lease.save(update_fields=["expires_at", "heartbeat_at"])
         lease.active_seconds_total = _credit_active_seconds(task, annotator, credited)
+        active_energy_record(task=task, annotator=annotator, credited=credited, now=now)
     return lease
 
 

@@ -41,10 +41,12 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from energy.services import dataset_energy
+
 from labeling.export.items import (
     export_file_name, image_extension, item_batches, project_labels, selected_tasks,
 )
-from labeling.export.parts import EncodedCache, EnergyTotals
+from labeling.export.parts import EncodedCache
 from labeling.models import Project
 
 _SPOOL_BYTES = 4 * 1024 * 1024
@@ -101,6 +103,7 @@ def coco_chunks(
     with tempfile.SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8") as images_out, \
             tempfile.SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8") as boxes_out:
         _write_arrays(
+            project_id=project.pk,
             tasks=tasks,
             category_of=category_of,
             images_out=images_out,
@@ -134,20 +137,19 @@ def _read_back(spool: IO[str]) -> Iterator[str]:
 
 
 def _write_arrays(
-    *, tasks, category_of, images_out, boxes_out, image_list, stats, on_progress, batch_size
+    *, project_id, tasks, category_of, images_out, boxes_out, image_list, stats, on_progress, batch_size
 ) -> None:
     """Write the images and annotations arrays from the merged, ordered items."""
-    energy = EnergyTotals()
+    energy = dataset_energy(project_id)
     cached = EncodedCache()
     newest: datetime | None = None
     first_image, first_box = True, True
 
-    for batch in item_batches(tasks, batch_size):
+    for batch in item_batches(tasks, batch_size, energy):
         image_parts: list[str] = []
         box_parts: list[str] = []
         for item in batch:
             image_id, chosen, tag = item.image_id, item.chosen, item.energy
-            energy.add(tag)
             captured_iso = iso(item.captured_at)
             ext = image_extension(item.stored)
             file_name = (
@@ -200,7 +202,7 @@ def _write_arrays(
         if on_progress is not None:
             on_progress(stats.image_count)
     stats.date_created = newest
-    stats.energy = energy.summary()
+    stats.energy = energy.block()
 
 
 def _number(value: float | None) -> str:

@@ -24,7 +24,6 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
-from energy.services import task_energy_tags
 from labeling.export.parts import Groups, batches
 from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
 
@@ -103,8 +102,12 @@ def project_labels(project: Project) -> list[tuple[int, str, str]]:
     )
 
 
-def item_batches(tasks, batch_size: int) -> Iterator[list[Item]]:
-    """The selected tasks as Items, ``batch_size`` at a time, in task id order."""
+def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
+    """The selected tasks as Items, ``batch_size`` at a time, in task id order.
+
+    ``energy`` (``energy.services.dataset_energy``) gives each task's tag and
+    counts it into the dataset's green totals, so images and totals agree.
+    """
     task_rows = tasks.order_by("id").values_list(
         "id", "status", "image_id", "image__file", "image__original_name", "image__width",
         "image__height", "image__gps_latitude", "image__gps_longitude", "image__gps_altitude",
@@ -125,7 +128,7 @@ def item_batches(tasks, batch_size: int) -> Iterator[list[Item]]:
     annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
     boxes = Groups(box_rows.iterator(chunk_size=batch_size))
     for batch in batches(task_rows.iterator(chunk_size=batch_size), batch_size):
-        tags = task_energy_tags([row[0] for row in batch])
+        tags = energy.tags_for([row[0] for row in batch])
         items = []
         for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured) in batch:
             candidates = annotations.take(task_id)

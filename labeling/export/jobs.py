@@ -94,6 +94,9 @@ def export_request(
                 kwargs={"export_id": export.pk},
                 expected_seconds=_expected_seconds(export),
                 deadline=deadline,
+                # Planned on the project's own site, and shown on its green report.
+                project_id=project.pk,
+                site=project.energy_site,
             )
         else:
             from labeling.export.tasks import export_run_task

@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from energy.services import dataset_energy
 from labeling.export.coco import ExportStats, dataset_info, iso
 from labeling.export.images import add_image
 from labeling.export.items import Item, export_file_name, item_batches, selected_tasks
-from labeling.export.parts import EncodedCache, EnergyTotals
+from labeling.export.parts import EncodedCache
 from labeling.export.zipped import EntrySpool, add_bytes, zip_time
 from labeling.models import Project
 
@@ -32,15 +33,14 @@ def write_packaged(*, sink, layout, project: Project, selection: str, include_im
                    stats: ExportStats, images_done: Callable[[int], None],
                    on_progress: Callable[[float], None] | None) -> None:
     tasks = selected_tasks(project, selection)
-    energy = EnergyTotals()
+    energy = dataset_energy(project.pk)
     encode = EncodedCache()
     with EntrySpool() as spool, \
             tempfile.TemporaryFile(mode="w+", encoding="utf-8") as sidecar, \
             tempfile.TemporaryFile(mode="w+", encoding="utf-8") as image_list:
         newest = None
-        for batch in item_batches(tasks, settings.EXPORT_BATCH_SIZE):
+        for batch in item_batches(tasks, settings.EXPORT_BATCH_SIZE, energy):
             for item in batch:
-                energy.add(item.energy)
                 for name, data in layout.entries(item):
                     spool.add(name, data)
                 sidecar.write(("," if stats.image_count else "") + _sidecar_entry(item, encode))
@@ -51,7 +51,7 @@ def write_packaged(*, sink, layout, project: Project, selection: str, include_im
                     newest = item.chosen[5]
             images_done(stats.image_count)
         stats.date_created = newest or project.created_at
-        stats.energy = energy.summary()
+        stats.energy = energy.block()
         stamp = zip_time(stats.date_created)
         with zipfile.ZipFile(sink, "w", allowZip64=True) as archive:
             for name, data in layout.head():

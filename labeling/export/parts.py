@@ -1,4 +1,4 @@
-"""Small pieces of the streaming exporter: merging ordered cursors, batching, totals."""
+"""Small pieces of the streaming exporter: merging ordered cursors, batching."""
 
 import json
 from collections.abc import Iterator
@@ -53,36 +53,3 @@ class Groups:
                 group.append(self._head)
             self._head = next(self._rows, None)
         return group
-
-
-class EnergyTotals:
-    """The dataset-level green summary, summed in export order (deterministic)."""
-
-    def __init__(self) -> None:
-        self.kwh = 0.0
-        self.clean_kwh = 0.0
-        self.co2e_g = 0.0
-        self.bases: dict[str, int] = {"measured": 0, "estimated": 0, "unknown": 0}
-
-    def add(self, tag: dict) -> None:
-        basis = tag.get("basis") or "unknown"
-        kwh = tag.get("kwh")
-        if basis == "unknown" or kwh is None:
-            self.bases["unknown"] += 1
-            return
-        self.bases[basis] = self.bases.get(basis, 0) + 1
-        self.kwh += kwh
-        if tag.get("clean_share") is not None:
-            self.clean_kwh += kwh * tag["clean_share"]
-        if tag.get("co2e_g") is not None:
-            self.co2e_g += tag["co2e_g"]
-
-    def summary(self) -> dict[str, Any]:
-        known = self.kwh > 0
-        return {
-            "kwh": round(self.kwh, 6),
-            "clean_share": round(self.clean_kwh / self.kwh, 4) if known else None,
-            "co2e_g": round(self.co2e_g, 3),
-            "tasks_by_basis": dict(sorted(self.bases.items())),
-            "note": "Sums over the exported tasks; tasks with basis 'unknown' add nothing.",
-        }

@@ -93,7 +93,7 @@ def test_no_forecast_runs_now(_runs, django_capture_on_commit_callbacks):
     Site.objects.create(slug="dark-site", name="No data", static_profile="")
     with django_capture_on_commit_callbacks(execute=True):
         decision = ask(7, 30, 90, 11, site="dark-site")
-    assert decision["reason"] == "no-forecast-or-no-slack" and _runs == [{"n": 7}]
+    assert decision["reason"] == "no-forecast" and _runs == [{"n": 7}]
 
 
 @pytest.mark.django_db

@@ -38,6 +38,10 @@ def worked(project, annotator):
 
 
 def test_supervisor_sees_everything(worked, supervisor):
+    from energy.deferral import release_due
+
+    # The job deferred to 09:30 (energy.md §4.11 I) is released then: it achieves the planned 0.986667.
+    assert release_due(now=at(9, 30)) == 1
     r = api_client(supervisor).get(f"/api/v1/projects/{supervisor.memberships.get().project_id}/energy/")
     assert r.status_code == 200
     body = r.json()
@@ -46,7 +50,13 @@ def test_supervisor_sees_everything(worked, supervisor):
     assert set(body["by_kind"]) == {"workstation", "quality", "export"}
     assert body["series"]["daily"][0]["t"] == "2025-07-01" and len(body["series"]["daily"]) == 2
     assert body["deferrals"]["deferred_count"] == 1 and body["deferrals"]["estimated_avoided_co2e_g"] > 0
-    assert body["contract_based"]["site_certificates_mwh"] == 12
+    (job,) = body["deferrals"]["jobs"]
+    assert job["share_planned"] == pytest.approx(0.986667, abs=1e-6) == job["share_achieved"]
+    assert [d["decision"] for d in job["decisions"]] == ["deferred", "released"]
+    # The site's 12 MWh cover the project's day-1 energy (pro rata, capped at what it used), not day 2's export.
+    day1 = sum(t["kwh"] for t in task_energy_tags([t.pk for t in worked]).values())
+    assert body["contract_based"]["allocated_kwh"] == pytest.approx(day1, rel=1e-9)
+    assert body["contract_based"]["certificates"][0]["volume_mwh"] == 12
     tags = task_energy_tags([t.pk for t in worked])
     task_kwh = sum(t["kwh"] for t in tags.values())
     assert body["totals"]["energy_kwh"] == pytest.approx(task_kwh + 120 * 15 * 1.15 / 3.6e6, rel=1e-9)
@@ -101,9 +111,9 @@ def test_info_green_computing_totals_equal_sum_of_images(worked, project):
     tags = task_energy_tags(ids)
     assert block["totals"]["energy_kwh"] == pytest.approx(sum(t["kwh"] for t in tags.values()), rel=1e-12)
     assert block["totals"]["co2e_g"] == pytest.approx(sum(t["co2e_g"] for t in tags.values()), rel=1e-12)
-    assert block["quality_counts"] == {"measured": 0, "estimated": 3, "mixed": 0, "unknown": 0}
-    assert block["supply_sources"] == ["static:qinghai-sample-v1"]
-    assert block["contract_based"]["gec_mwh_allocated"] is None
+    assert block["basis_counts"] == {"measured": 0, "estimated": 3, "mixed": 0, "unknown": 0}
+    assert block["supply_sources"] == [{"source": "static:qinghai-sample-v1", "quality": ["estimated"]}]
+    assert block["contract_based"]["allocated_kwh"] == pytest.approx(block["totals"]["energy_kwh"], rel=1e-9)
 
 
 def test_coco_export_roundtrip_pycocotools(worked, project, tmp_path):
@@ -120,7 +130,7 @@ def test_coco_export_roundtrip_pycocotools(worked, project, tmp_path):
     path = tmp_path / "coco.json"
     path.write_text(json.dumps(coco))
     loaded = COCO(str(path))
-    assert loaded.dataset["info"]["green_computing"]["methodology_version"] == "1.0"
+    assert loaded.dataset["info"]["green_computing"]["methodology_version"] == "2.0"
     assert sum(img["energy"]["kwh"] for img in loaded.dataset["images"]) == pytest.approx(
         loaded.dataset["info"]["green_computing"]["totals"]["energy_kwh"], rel=1e-12)
 
@@ -130,7 +140,7 @@ def test_task_energy_endpoint(worked, supervisor, client_user, outsider, annotat
     body = api_client(supervisor).get(f"/api/v1/tasks/{task.pk}/energy/").json()
     assert body["task_id"] == task.pk and body["basis"] == "estimated" and len(body["components"]) == 2
     assert body["supply_sources"] == ["static:qinghai-sample-v1"]
-    assert body["badge"].endswith("· estimated") and "kWh ·" in body["badge"]
+    assert body["badge"].endswith("· estimated") and " Wh · " in body["badge"]
     assert api_client(client_user).get(f"/api/v1/tasks/{task.pk}/energy/").status_code == 200
     assert api_client(outsider).get(f"/api/v1/tasks/{task.pk}/energy/").status_code == 404
     # An annotator sees only tasks they hold or worked on (none here).
@@ -141,7 +151,7 @@ def test_energy_badge():
     from energy.services import energy_badge
 
     tag = {"kwh": 0.030023958, "clean_share": 0.9197, "co2e_g": 2.398, "basis": "estimated"}
-    assert energy_badge(tag) == "0.030 kWh · 92.0 % clean · 2.4 gCO₂e · estimated"
+    assert energy_badge(tag) == "30.0 Wh · 92.0 % clean · 2.40 g CO₂e · estimated"
     assert energy_badge({"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}) == "energy not recorded yet"
     assert "clean share unknown" in energy_badge({"kwh": 1.0, "clean_share": None, "co2e_g": None, "basis": "estimated"})
 

@@ -153,19 +153,20 @@ def test_heartbeat_extends_the_lease_and_credits_capped_active_time(settings):
         lease_renew(task=task, annotator=a, active_seconds=float("nan"), now=start + timedelta(seconds=202))
 
 
-def test_submit_records_workstation_energy_of_the_active_time(monkeypatch):
+def test_submit_records_workstation_energy_of_the_active_time():
+    from energy.models import LedgerEntry
+
     project = make_project(gold_rate=0)
     task = make_task(project)
     (a,) = _annotators(project, 1)
-    calls = []
-    monkeypatch.setattr("labeling.annotations.energy_record_usage", lambda **kw: calls.append(kw))
     start = timezone.now()
     task_lease_next(project=project, annotator=a, now=start)
     annotation_submit(task=task, author=a, active_seconds=42, now=start + timedelta(seconds=60))
-    assert len(calls) == 1
-    assert calls[0]["consumer"] == "workstation" and calls[0]["active_seconds"] == 42
-    assert calls[0]["task_id"] == task.pk and calls[0]["user_id"] == a.pk
-    assert calls[0]["project_id"] == project.pk
+    (entry,) = LedgerEntry.objects.all()
+    # The 42 credited seconds end at the submit: [start + 18 s, start + 60 s).
+    assert entry.consumer == "workstation" and entry.details["active_seconds"] == 42
+    assert (entry.start, entry.end) == (start + timedelta(seconds=18), start + timedelta(seconds=60))
+    assert (entry.task_id, entry.user_id, entry.project_id) == (task.pk, a.pk, project.pk)
 
 
 def test_leases_of_one_project_do_not_leak_into_another():

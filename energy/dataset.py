@@ -1,0 +1,45 @@
+"""The green figures of a dataset export, gathered batch by batch while the images stream."""
+
+from __future__ import annotations
+
+from energy.method import method_block
+from energy.models import LedgerEntry
+from energy.tags import tag_of, task_summaries
+from energy.totals import GreenTotals
+
+SCOPE = (
+    "the tasks of the exported images (annotators' work, quality checks, thumbnails and requests tied to those "
+    "tasks); project-wide work such as exports is in the project's green report"
+)
+
+
+class DatasetEnergy:
+    """Per-image tags and the dataset's totals from the same ledger rows, so they always agree."""
+
+    def __init__(self, project_id: int) -> None:
+        self.project_id = project_id
+        self.totals = GreenTotals()
+
+    def tags_for(self, task_ids: list[int]) -> dict[int, dict]:
+        """The energy tag of each task (as on the task itself), counted into the totals."""
+        summaries = task_summaries(task_ids)
+        out = {}
+        for task_id in task_ids:
+            summary = summaries.get(int(task_id))
+            self.totals.add(summary)
+            out[int(task_id)] = tag_of(summary)
+        return out
+
+    def block(self) -> dict:
+        """The ``green_computing`` block: totals (null share when any kWh lacks supply data) and the method."""
+        site_ids = set(LedgerEntry.objects.filter(project_id=self.project_id).order_by().values_list("site_id", flat=True)
+                       .distinct())
+        totals = self.totals.as_dict()
+        block = method_block(
+            project_id=self.project_id, totals=totals, basis_counts=self.totals.basis_counts,
+            kwh_by_basis=self.totals.kwh_by_basis, source_quality=self.totals.source_quality, pue=self.totals.pue, site_ids=site_ids,
+            scope=SCOPE,
+        )
+        # The first keys datasets ever carried, kept for readers of earlier versions (same null rules).
+        return {"kwh": totals["energy_kwh"], "clean_share": totals["clean_share"], "co2e_g": totals["co2e_g"],
+                "tasks_by_basis": self.totals.basis_counts, **block}

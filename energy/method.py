@@ -1,0 +1,112 @@
+"""The method block every green figure travels with: how it was made, what it covers.
+
+One builder for the green report and every dataset format (COCO, YOLO,
+VOC), so a figure never leaves without its methodology version, boundary,
+factors, supply sources, PUE, certificates and uncertainty.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Sum
+
+from energy.certificates import certificates_allocated
+from energy.factors import BASIS, METHODOLOGY_VERSION, clean_sources, emission_factors
+from energy.models import LedgerEntry, Site
+
+# Relative error of an energy figure by how it was obtained (energy.md §5):
+# device watts and watts per core are assumptions (±50 %); a meter reads within ±5 %.
+RELATIVE_ERROR = {"estimated": 0.5, "measured": 0.05}
+
+PLACEMENT = (
+    "each credited stretch of active labeling time (heartbeat, save, submit) is recorded with its start, end and "
+    "seconds, ending at the credit point; its energy is split across the supply intervals it overlaps"
+)
+NOT_COUNTED = [
+    "database server power (not measured; out of the boundary)",
+    "idle server power between requests and jobs (out of the boundary)",
+    "network, storage and the annotator's display beyond the device watts",
+    "embodied (manufacturing) emissions",
+    "web requests that serve no single project (sign-in, project list, admin)",
+]
+
+
+def boundary(project_id: int) -> dict:
+    """What is counted, with the parameters actually applied to this project's ledger."""
+    facts = LedgerEntry.objects.filter(project_id=project_id)
+    watts = sorted({float(w) for w in facts.filter(consumer="workstation").order_by().values_list("details__watts", flat=True)
+                    .distinct() if w is not None})
+    per_core = sorted({float(w) for w in facts.filter(consumer="server").order_by().values_list("details__watts_per_core", flat=True)
+                       .distinct() if w is not None})
+    idle = float(settings.LABELING_IDLE_CUTOFF_SECONDS)
+    return {
+        "counted": [
+            f"annotator workstations: active labeling seconds (gaps capped at {idle:g} s of idleness) x device watts, "
+            "PUE 1",
+            "background jobs (quality checks, thumbnails, exports, predictions): CPU seconds x watts per core x PUE",
+            "web requests: CPU seconds of the request's thread x watts per core x PUE, attributed to the project or "
+            "task served",
+        ],
+        "not_counted": NOT_COUNTED,
+        "idle_cutoff_s": idle,
+        "workstation_watts": watts,
+        "watts_per_core": per_core,
+        "placement": PLACEMENT,
+    }
+
+
+def entry_counts(project_id: int) -> dict[str, dict]:
+    rows = (LedgerEntry.objects.filter(project_id=project_id).values("consumer", "job_kind", "basis")
+            .annotate(n=Count("id"), kwh=Sum("kwh")).order_by("consumer", "job_kind", "basis"))
+    return {f"{r['consumer']}:{r['job_kind'] or '-'}:{r['basis']}": {"entries": r["n"], "kwh": r["kwh"]} for r in rows}
+
+
+def uncertainty(*, kwh_by_basis: dict[str, float], co2e_g: float | None) -> dict:
+    """A range for kWh (and gCO2e) from each part's relative error; the share is stated, not ranged."""
+    kwh = sum(kwh_by_basis.values())
+    err = sum(v * RELATIVE_ERROR.get(b, 0.5) for b, v in kwh_by_basis.items())
+    rel = err / kwh if kwh else 0.0
+    return {
+        "statement": (
+            "kWh and gCO2e are estimates: device watts and watts per core are assumed (±50 %), meters ±5 %. "
+            "The clean share depends on when energy was used, not on how much, so it is far less uncertain "
+            "than kWh; supply marked 'estimated' (e.g. a synthetic profile) is not a measurement."
+        ),
+        "relative_error": rel,
+        "energy_kwh_range": [kwh * (1 - rel), kwh * (1 + rel)],
+        "co2e_g_range": None if co2e_g is None else [co2e_g * (1 - rel), co2e_g * (1 + rel)],
+    }
+
+
+def method_block(
+    *,
+    project_id: int,
+    totals: dict,
+    basis_counts: dict[str, int],
+    kwh_by_basis: dict[str, float],
+    source_quality: dict[str, set[str]],
+    pue: dict[str, set[float]],
+    site_ids: set[int],
+    scope: str,
+) -> dict:
+    """The green block: totals (nothing invented) with everything needed to check them."""
+    certs = certificates_allocated(project_id=project_id, site_ids=site_ids)
+    return {
+        "methodology_version": METHODOLOGY_VERSION,
+        "basis": BASIS,
+        "scope": scope,
+        "totals": totals,
+        "basis_counts": basis_counts,
+        "entries": entry_counts(project_id),
+        "boundary": boundary(project_id),
+        "clean_sources": sorted(clean_sources()),
+        "emission_factors_g_per_kwh": {**emission_factors(), "clean": 0},
+        "emission_factor_mode": "direct (combustion) factors per source; clean sources 0 g/kWh",
+        "supply_sources": [{"source": s, "quality": sorted(q)} for s, q in sorted(source_quality.items())],
+        "sites": [{"slug": s.slug, "default_pue": s.default_pue, "static_profile": s.static_profile or None}
+                  for s in Site.objects.filter(pk__in=site_ids).order_by("slug")],
+        # What was multiplied in (a metered interval's PUE wins over the site default); workstations get 1.
+        "pue_applied": {k: sorted(v) for k, v in sorted(pue.items())},
+        "contract_based": certs,
+        "uncertainty": uncertainty(kwh_by_basis=kwh_by_basis, co2e_g=totals.get("co2e_g")),
+    }

@@ -1,0 +1,74 @@
+"""Web requests' CPU time in the ledger, written in batches (never a write per request)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from energy.ledger import site_by_slug
+from energy.models import LedgerEntry
+from energy.server import cpu_kwh
+
+WEB_KIND = "web"
+
+
+@dataclass
+class Pending:
+    """CPU seconds of the requests that served one project (or task) since the last flush."""
+
+    cpu_seconds: float
+    start: datetime
+    end: datetime
+    requests: int
+
+
+class WebMeter:
+    """An in-process buffer of request CPU time keyed by (project id | None, task id | None).
+
+    ``add`` is a dictionary update under a lock; ``take`` hands the whole
+    buffer over for one batched write.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[int | None, int | None], Pending] = {}
+        self.since: datetime | None = None
+
+    def add(self, *, project_id: int | None, task_id: int | None, cpu_seconds: float, start: datetime,
+            end: datetime) -> None:
+        with self._lock:
+            if self.since is None:
+                self.since = start
+            p = self._pending.get((project_id, task_id))
+            if p is None:
+                self._pending[(project_id, task_id)] = Pending(cpu_seconds, start, end, 1)
+            else:
+                p.cpu_seconds += cpu_seconds
+                p.start, p.end, p.requests = min(p.start, start), max(p.end, end), p.requests + 1
+
+    def take(self) -> dict[tuple[int | None, int | None], Pending]:
+        with self._lock:
+            pending, self._pending, self.since = self._pending, {}, None
+        return pending
+
+
+def web_usage_record(rows: list[tuple[int, int | None, str, Pending]]) -> int:
+    """Write one server entry per (project, task) with its summed CPU seconds; one INSERT for all.
+
+    ``rows`` are (project id, task id, site slug, pending). The CPU time is
+    spread evenly over the first to the last request of the batch.
+    """
+    sites = {slug: site_by_slug(slug) for slug in {r[2] for r in rows}}
+    entries = []
+    for project_id, task_id, slug, p in rows:
+        site = sites[slug]
+        it_kwh = cpu_kwh(cpu_seconds=p.cpu_seconds, watts_per_core=site.watts_per_core)
+        entries.append(LedgerEntry(
+            consumer=LedgerEntry.Consumer.SERVER, site=site, project_id=project_id, task_id=task_id,
+            job_kind=WEB_KIND, start=p.start, end=p.end, it_kwh=it_kwh, pue_applied=site.default_pue,
+            kwh=it_kwh * site.default_pue, basis=LedgerEntry.Basis.ESTIMATED, method="cpu_time_x_w_per_core",
+            details={"cpu_seconds": p.cpu_seconds, "watts_per_core": site.watts_per_core, "requests": p.requests},
+        ))
+    LedgerEntry.objects.bulk_create(entries)
+    return len(entries)
