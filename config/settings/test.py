@@ -7,3 +7,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# The per-process web CPU buffer and the eager release of deferred jobs act on
+# whatever is due: off in tests (no stray ledger rows or releases in a test's
+# transaction); the tests of those two features switch them on.
+ENERGY_WEB_FLUSH_S = 10**9
+ENERGY_RELEASE_CHECK_S = 10**9

@@ -23,7 +23,7 @@ from labeling.assignment import lease_renew, task_lease_next
 from labeling.export.coco import coco_chunks
 from labeling.models import Task
 from labeling.review import review_reject
-from tests.factories import add_member, make_project, make_task, make_user
+from tests.factories import PASSWORD, add_member, make_project, make_task, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +278,29 @@ def test_exported_dataset_json_is_plain_json(clock, site, tmp_path):
     text = "".join(coco_chunks(project=project, selection="all"))
     info = json.loads(text)["info"]["green_computing"]
     assert '"clean_share":null' in text.replace(" ", "") and info["totals"]["coverage"] == 0.5
+
+
+def test_the_green_report_page_shows_unknown_energy_and_breaks_the_line(clock, site, client):
+    # 09:58-10:02 on known supply, then 11:58-12:02 where 11:00-12:00 has no
+    # data and 12:00-13:00 is 100 % hydro. Hours 09 and 10 have a share, 11
+    # has 0.002 kWh of unknown supply, 12 has a share again: the share line is
+    # drawn 09-10, broken at 11, and 12 stands alone.
+    SupplyInterval.objects.create(site=site, start=T(12), end=T(13), total_kw=1.0, clean_kw=1.0,
+                                  by_source_kw={"hydro": 1.0}, provider="csv:scenario.csv", quality="measured")
+    project = _project(site)
+    first, second = make_task(project), make_task(project)
+    a = _annotator(project, 60)
+    _work(clock, project, first, a, lease=(9, 58), beats=[(9, 59), (10, 0), (10, 1)], submit=(10, 2))
+    _work(clock, project, second, a, lease=(11, 58), beats=[(11, 59), (12, 0), (12, 1)], submit=(12, 2))
+    supervisor = make_user("green_supervisor")
+    add_member(project, supervisor, Role.SUPERVISOR)
+    client.login(username="green_supervisor", password=PASSWORD)
+    html = client.get(f"/annotate/projects/{project.pk}/energy/").content.decode()
+    # 8 minutes at 60 W = 8 Wh, with the ±50 % range of assumed device watts; share unknown, coverage 75 %.
+    assert "8.00 Wh (4.00 Wh–12.0 Wh)" in html
+    assert 'data-testid="total-coverage"' in html and "75.0 %" in html
+    assert 'data-testid="pue-applied">workstation: 1<' in html
+    chart = html.split('data-testid="chart-time"')[1].split("</svg>")[0]
+    assert chart.count('data-series="unknown"') == 4 and 'height="0.0" fill="#e0a030"' in chart
+    assert chart.count("<polyline") == 1 and chart.count("<circle") == 1
+    assert 'data-testid="method"' in html and "Idle cut-off applied: 120" in html
