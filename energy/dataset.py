@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from energy.method import method_block
-from energy.models import LedgerEntry
 from energy.tags import tag_of, task_summaries
 from energy.totals import GreenTotals
 
@@ -19,10 +18,12 @@ class DatasetEnergy:
     def __init__(self, project_id: int) -> None:
         self.project_id = project_id
         self.totals = GreenTotals()
+        self.site_ids: set[int] = set()
 
     def tags_for(self, task_ids: list[int]) -> dict[int, dict]:
         """The energy tag of each task (as on the task itself), counted into the totals."""
         summaries = task_summaries(task_ids)
+        self.site_ids |= {sid for s in summaries.values() for sid in s.site_ids}
         out = {}
         for task_id in task_ids:
             summary = summaries.get(int(task_id))
@@ -32,14 +33,8 @@ class DatasetEnergy:
 
     def block(self) -> dict:
         """The ``green_computing`` block: totals (null share when any kWh lacks supply data) and the method."""
-        site_ids = set(LedgerEntry.objects.filter(project_id=self.project_id).order_by().values_list("site_id", flat=True)
-                       .distinct())
-        totals = self.totals.as_dict()
-        block = method_block(
-            project_id=self.project_id, totals=totals, basis_counts=self.totals.basis_counts,
-            kwh_by_basis=self.totals.kwh_by_basis, source_quality=self.totals.source_quality, pue=self.totals.pue, site_ids=site_ids,
-            scope=SCOPE,
-        )
+        block = method_block(project_id=self.project_id, totals=self.totals, site_ids=self.site_ids, scope=SCOPE)
+        totals = block["totals"]
         # The first keys datasets ever carried, kept for readers of earlier versions (same null rules).
         return {"kwh": totals["energy_kwh"], "clean_share": totals["clean_share"], "co2e_g": totals["co2e_g"],
                 "tasks_by_basis": self.totals.basis_counts, **block}

@@ -8,11 +8,11 @@ factors, supply sources, PUE, certificates and uncertainty.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Sum
 
 from energy.certificates import certificates_allocated
 from energy.factors import BASIS, METHODOLOGY_VERSION, clean_sources, emission_factors
-from energy.models import LedgerEntry, Site
+from energy.models import Site
+from energy.totals import GreenTotals
 
 # Relative error of an energy figure by how it was obtained (energy.md §5):
 # device watts and watts per core are assumptions (±50 %); a meter reads within ±5 %.
@@ -31,13 +31,8 @@ NOT_COUNTED = [
 ]
 
 
-def boundary(project_id: int) -> dict:
-    """What is counted, with the parameters actually applied to this project's ledger."""
-    facts = LedgerEntry.objects.filter(project_id=project_id)
-    watts = sorted({float(w) for w in facts.filter(consumer="workstation").order_by().values_list("details__watts", flat=True)
-                    .distinct() if w is not None})
-    per_core = sorted({float(w) for w in facts.filter(consumer="server").order_by().values_list("details__watts_per_core", flat=True)
-                       .distinct() if w is not None})
+def boundary(watts: dict[str, set[float]]) -> dict:
+    """What is counted, with the parameters actually applied to the energy in scope."""
     idle = float(settings.LABELING_IDLE_CUTOFF_SECONDS)
     return {
         "counted": [
@@ -49,16 +44,10 @@ def boundary(project_id: int) -> dict:
         ],
         "not_counted": NOT_COUNTED,
         "idle_cutoff_s": idle,
-        "workstation_watts": watts,
-        "watts_per_core": per_core,
+        "workstation_watts": sorted(watts.get("workstation", ())),
+        "watts_per_core": sorted(watts.get("server", ())),
         "placement": PLACEMENT,
     }
-
-
-def entry_counts(project_id: int) -> dict[str, dict]:
-    rows = (LedgerEntry.objects.filter(project_id=project_id).values("consumer", "job_kind", "basis")
-            .annotate(n=Count("id"), kwh=Sum("kwh")).order_by("consumer", "job_kind", "basis"))
-    return {f"{r['consumer']}:{r['job_kind'] or '-'}:{r['basis']}": {"entries": r["n"], "kwh": r["kwh"]} for r in rows}
 
 
 def uncertainty(*, kwh_by_basis: dict[str, float], co2e_g: float | None) -> dict:
@@ -78,35 +67,29 @@ def uncertainty(*, kwh_by_basis: dict[str, float], co2e_g: float | None) -> dict
     }
 
 
-def method_block(
-    *,
-    project_id: int,
-    totals: dict,
-    basis_counts: dict[str, int],
-    kwh_by_basis: dict[str, float],
-    source_quality: dict[str, set[str]],
-    pue: dict[str, set[float]],
-    site_ids: set[int],
-    scope: str,
-) -> dict:
-    """The green block: totals (nothing invented) with everything needed to check them."""
-    certs = certificates_allocated(project_id=project_id, site_ids=site_ids)
+def method_block(*, project_id: int, totals: GreenTotals, site_ids: set[int], scope: str) -> dict:
+    """The green block: totals (nothing invented) with everything needed to check them.
+
+    Everything but the certificates comes from the entries in scope, so a
+    dataset's block changes only when its tasks' energy does.
+    """
+    figures = totals.as_dict()
     return {
         "methodology_version": METHODOLOGY_VERSION,
         "basis": BASIS,
         "scope": scope,
-        "totals": totals,
-        "basis_counts": basis_counts,
-        "entries": entry_counts(project_id),
-        "boundary": boundary(project_id),
+        "totals": figures,
+        "basis_counts": totals.basis_counts,
+        "entries": dict(sorted(totals.entries.items())),
+        "boundary": boundary(totals.watts),
         "clean_sources": sorted(clean_sources()),
         "emission_factors_g_per_kwh": {**emission_factors(), "clean": 0},
         "emission_factor_mode": "direct (combustion) factors per source; clean sources 0 g/kWh",
-        "supply_sources": [{"source": s, "quality": sorted(q)} for s, q in sorted(source_quality.items())],
+        "supply_sources": [{"source": s, "quality": sorted(q)} for s, q in sorted(totals.source_quality.items())],
         "sites": [{"slug": s.slug, "default_pue": s.default_pue, "static_profile": s.static_profile or None}
                   for s in Site.objects.filter(pk__in=site_ids).order_by("slug")],
         # What was multiplied in (a metered interval's PUE wins over the site default); workstations get 1.
-        "pue_applied": {k: sorted(v) for k, v in sorted(pue.items())},
-        "contract_based": certs,
-        "uncertainty": uncertainty(kwh_by_basis=kwh_by_basis, co2e_g=totals.get("co2e_g")),
+        "pue_applied": {k: sorted(v) for k, v in sorted(totals.pue.items())},
+        "contract_based": certificates_allocated(project_id=project_id, site_ids=site_ids),
+        "uncertainty": uncertainty(kwh_by_basis=totals.kwh_by_basis, co2e_g=figures["co2e_g"]),
     }

@@ -31,10 +31,7 @@ def _block(project_id: int, items: list[Attributed], task_ids: list[int] | None,
     if task_ids is None:
         # Work tied to the project but to no task (exports, project pages) belongs to the project's totals.
         totals.add(summarise(per_task[None]) if per_task.get(None) else None, count=False)
-    return method_block(
-        project_id=project_id, totals=totals.as_dict(), basis_counts=totals.basis_counts,
-        kwh_by_basis=totals.kwh_by_basis, source_quality=totals.source_quality, pue=totals.pue, site_ids=site_ids, scope=scope,
-    )
+    return method_block(project_id=project_id, totals=totals, site_ids=site_ids, scope=scope)
 
 
 def project_green_summary(project_id: int, task_ids: list[int] | None = None) -> dict:

@@ -20,7 +20,7 @@ from energy.supply import supply_series
 
 
 ROW_FIELDS = ("id", "consumer", "site_id", "project_id", "task_id", "user_id", "job_kind", "start", "end",
-              "it_kwh", "pue_applied", "basis", "method")
+              "it_kwh", "pue_applied", "basis", "method", "details__watts", "details__watts_per_core")
 
 
 @dataclass(slots=True)
@@ -40,6 +40,8 @@ class Row:
     pue_applied: float
     basis: str
     method: str
+    watts: float | None  # a workstation's device watts
+    watts_per_core: float | None  # a server entry's
 
 
 @dataclass
@@ -55,6 +57,8 @@ class Summary:
     sources: set[str] = field(default_factory=set)
     source_quality: dict[str, set[str]] = field(default_factory=dict)
     pue: dict[str, set[float]] = field(default_factory=dict)  # consumer -> PUE values applied
+    watts: dict[str, set[float]] = field(default_factory=dict)  # "workstation" (device) / "server" (per core)
+    site_ids: set[int] = field(default_factory=set)
     components: list[dict] = field(default_factory=list)
 
 
@@ -101,7 +105,11 @@ def summarise(items: Iterable[Attributed]) -> Summary:
         parts.append(a.result)
         s.qualities.add(a.entry.basis)
         s.qualities.update(sl.quality for sl in a.result.slices)
+        s.site_ids.add(a.entry.site_id)
         pues = s.pue.setdefault(a.entry.consumer, set())
+        watts = a.entry.watts if a.entry.consumer == "workstation" else a.entry.watts_per_core
+        if watts is not None:
+            s.watts.setdefault(a.entry.consumer, set()).add(float(watts))
         for sl in a.result.slices:
             s.sources.add(sl.source)
             s.source_quality.setdefault(sl.source, set()).add(sl.quality)

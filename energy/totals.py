@@ -22,6 +22,9 @@ class GreenTotals:
     source_quality: dict[str, set[str]] = field(default_factory=dict)
     qualities: set[str] = field(default_factory=set)
     pue: dict[str, set[float]] = field(default_factory=dict)
+    watts: dict[str, set[float]] = field(default_factory=dict)
+    # "consumer:job kind:basis" -> {"entries": n, "kwh": x}
+    entries: dict[str, dict] = field(default_factory=dict)
 
     def add(self, summary: Summary | None, *, count: bool = True) -> None:
         """Add one task's (or any group's) summary; ``count`` adds it to the basis counts."""
@@ -38,6 +41,12 @@ class GreenTotals:
         self.qualities |= summary.qualities
         for c in summary.components:
             self.kwh_by_basis[c["quality"]] = self.kwh_by_basis.get(c["quality"], 0.0) + float(c["kwh"])
+            row = self.entries.setdefault(f"{c['consumer']}:{c['job_kind'] or '-'}:{c['quality']}",
+                                          {"entries": 0, "kwh": 0.0})
+            row["entries"] += 1
+            row["kwh"] += float(c["kwh"])
+        for consumer, values in summary.watts.items():
+            self.watts.setdefault(consumer, set()).update(values)
         for consumer, values in summary.pue.items():
             self.pue.setdefault(consumer, set()).update(values)
         for source, q in summary.source_quality.items():
