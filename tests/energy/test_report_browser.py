@@ -38,7 +38,9 @@ def test_green_report_charts_in_chromium(live_server, page, tmp_path):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/annotate/projects/{project.pk}/energy/")
-    assert page.locator("[data-testid=total-kwh]").inner_text().endswith("kWh")
+    # 12 x 1200 s at 75 W = 300 Wh, plus 12 quality jobs: shown in Wh with the range of assumed watts.
+    assert page.locator("[data-testid=total-kwh]").inner_text() == "302 Wh (151 Wh–453 Wh)"
+    assert page.locator("[data-testid=method]").is_visible()
     chart = page.locator("[data-testid=chart-time] svg")
     assert chart.bounding_box()["width"] > 300
     assert page.locator("[data-testid=chart-time] svg rect").count() >= 2 * 12
