@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
 from energy.services import energy_release_due_soon, energy_web_meter, energy_web_record
 
@@ -34,7 +32,7 @@ def flush(*, force: bool = False) -> int:
     since = METER.since
     if since is None:
         return 0
-    if not force and timezone.now() - since < timedelta(seconds=getattr(settings, "ENERGY_WEB_FLUSH_S", 60)):
+    if not force and time.time() - since < getattr(settings, "ENERGY_WEB_FLUSH_S", 60):
         return 0
     from labeling.models import Project, Task
 
@@ -66,12 +64,12 @@ class EnergyMeterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        started, cpu = timezone.now(), time.thread_time()
+        started, cpu = time.time(), time.thread_time()
         response = self.get_response(request)
         seconds = time.thread_time() - cpu
         project_id, task_id = _served(request)
         if project_id is not None or task_id is not None:
-            METER.add(project_id=project_id, task_id=task_id, cpu_seconds=seconds, start=started, end=timezone.now())
+            METER.add(project_id=project_id, task_id=task_id, cpu_seconds=seconds, start=started, end=time.time())
         try:
             flush()
             if settings.CELERY_TASK_ALWAYS_EAGER:
