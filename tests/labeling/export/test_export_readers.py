@@ -123,8 +123,10 @@ def test_formats_without_a_place_for_extras_carry_them_in_a_sidecar(project, tru
     sidecar = json.loads((folder / "plateau.json").read_text())
 
     assert sidecar["info"]["plateau"]["format"] == fmt
-    assert sidecar["info"]["green_computing"]["tasks_by_basis"] == {"estimated": 0, "measured": 0,
-                                                                   "unknown": 3}
+    green = sidecar["info"]["green_computing"]
+    assert green["tasks_by_basis"] == {"estimated": 0, "measured": 0, "mixed": 0, "unknown": 3}
+    # The same method block as COCO's; no energy recorded, so nothing is claimed.
+    assert green["methodology_version"] == "2.0" and green["totals"]["clean_share"] is None
     entries = {entry["image_id"]: entry for entry in sidecar["images"]}
     assert set(entries) == set(truth)
     for image in Image.objects.all():
