@@ -9,6 +9,8 @@ the error shape. A blank value means the filter is not applied.
 
 from rest_framework import serializers
 
+from config.errors import DomainError
+
 # Paging has its own checks (config/pagination.py); ``format`` is DRF's.
 NOT_FILTERS = frozenset({"limit", "offset", "format"})
 DB_ID_MAX = 2**63 - 1
@@ -26,5 +28,9 @@ def query_filters(request, serializer_class) -> dict:
         if name not in NOT_FILTERS and value != ""
     }
     params = serializer_class(data=raw)
-    params.is_valid(raise_exception=True)
+    if not params.is_valid():
+        # One stable code per parameter (``invalid_status``, ``invalid_since``...):
+        # clients branch on it, whatever the field's own wording.
+        name, messages = next(iter(params.errors.items()))
+        raise DomainError(f"{name}: {messages[0]}", code=f"invalid_{name}", field=name, errors=params.errors)
     return params.validated_data

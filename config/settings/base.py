@@ -355,7 +355,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.login_guard.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the count: with an account of their own, an attacker
+# could otherwise clear their address's failures between guesses at another.
+AXES_RESET_ON_SUCCESS = False
 # A guess during the lockout must not push its end further out for the owner.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False

@@ -24,6 +24,7 @@ from labeling.api.task_serializers import (
 )
 from labeling.models import Task
 
+
 class AnnotatorParamSerializer(serializers.Serializer):
     annotator = IdParam(required=False, help_text="Supervisors: whose annotation (user id); default your own.")
 

@@ -69,7 +69,7 @@ def test_admin_reads_everything_and_filters(project, other_project, admin_user):
     assert client.get(f"/api/v1/audit/?project={other_project.pk}").json()["results"][0]["target_id"] == "7"
     assert client.get("/api/v1/audit/?action=membership.add").json()["count"] == 1
     bad = client.get("/api/v1/audit/?since=yesterday")
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_since"
     assert client.get("/api/v1/audit/?project=abc").status_code == 400
 
 

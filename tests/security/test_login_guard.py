@@ -125,11 +125,24 @@ def test_an_administrator_unlocks_with_axes_reset_username(victim):
 
 
 @pytest.mark.django_db
-def test_a_right_password_before_the_limit_signs_in_and_clears_the_count(victim):
+def test_a_right_password_before_the_limit_signs_in(victim):
     client = Client()
     for n in range(5):
         _form_guess(client, "/accounts/login/", f"typo{n}")
     assert _form_guess(client, "/accounts/login/", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_signing_in_to_your_own_account_does_not_clear_guesses_at_another(victim):
+    """An attacker with an account cannot reset their address's count between guesses."""
+    make_user("attacker")
+    client = Client()
+    answers = []
+    for n in range(10):
+        answers.append(_form_guess(client, "/accounts/login/", f"guess{n}").status_code)
+        if n % 3 == 2:
+            _form_guess(Client(), "/accounts/login/", PASSWORD, username="attacker")
+    assert 429 in answers
 
 
 CHILD = """
