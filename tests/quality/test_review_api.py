@@ -64,7 +64,7 @@ def test_queue_filters_by_flag_and_annotator(project, supervisor, reviewed):
     assert [i["task"]["id"] for i in body["results"]] == [reviewed["trio"].pk]
     assert queue(supervisor, project, flag="no_such_flag").json()["count"] == 0
     bad = queue(supervisor, project, annotator="x")
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_annotator"
 
 
 def test_queue_is_for_supervisors_only(project, annotator, client_user, outsider, reviewed):
