@@ -11,7 +11,7 @@ from config.query import DB_ID_MAX, IdParam, query_filters
 from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
-from labeling.models import Membership, Review
+from labeling.models import Membership, Review, Task
 
 
 class ReviewDecisionSerializer(StrictSerializer):
@@ -84,6 +84,8 @@ class ReviewQueueView(GenericAPIView):
     """Tasks in review, worst score first; filter with ``?flag=`` and ``?annotator=``."""
 
     serializer_class = ReviewQueueItemSerializer
+    # For the schema only: rows come from access_project and review_queue.
+    queryset = Task.objects.none()
 
     @extend_schema(parameters=[ReviewQueueFilterSerializer], responses={200: ReviewQueueItemSerializer(many=True)})
     def get(self, request, project_id: int):
