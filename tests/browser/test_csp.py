@@ -65,6 +65,12 @@ def _crawl(page, origin: str, start: list[str]) -> list[str]:
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args):
+    """The policy applies here: the other browser tests bypass it for their string predicates."""
+    return {**browser_context_args, "bypass_csp": False}
+
+
+@pytest.fixture
 def demo(live_server):
     seed_demo(images=2, width=480, height=360, password=PASSWORD)
     make_user("admin1", is_staff=True, is_superuser=True)
