@@ -39,6 +39,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # buys a dataset, not a view of who worked how long.
     "energy.people": frozenset({Role.SUPERVISOR}),
     "audit.view": frozenset({Role.SUPERVISOR}),
+    # Model boxes on tasks; clients read datasets, not model guesses.
+    "predictions.view": frozenset({Role.ANNOTATOR, Role.SUPERVISOR}),
+    # ML backends, prediction and training runs, model quality.
+    "models.manage": frozenset({Role.SUPERVISOR}),
 }
 
 

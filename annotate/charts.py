@@ -10,9 +10,13 @@ PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 12, 12, 28
 
 
 def line_chart(
-    *, title: str, days: list[str], series: list[dict], y_max: float | None = None, percent: bool = False
+    *, title: str, days: list[str], series: list[dict], y_max: float | None = None, percent: bool = False,
+    tick=lambda day: day[5:],
 ) -> SafeString:
-    """``series``: ``[{"name", "colour", "values": [float | None per day]}]``; gaps stay gaps."""
+    """``series``: ``[{"name", "colour", "values": [float | None per day]}]``; gaps stay gaps.
+
+    ``days`` are the x positions; ``tick`` makes each one's axis text (default: MM-DD of an ISO date).
+    """
     values = [v for s in series for v in s["values"] if v is not None]
     top = y_max if y_max is not None else (max(values) if values else 1.0) or 1.0
     inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
@@ -40,7 +44,7 @@ def line_chart(
         parts.append(f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{fmt(v)}</text>')
     step = max(1, n // 6)
     for i in range(0, n, step):
-        parts.append(f'<text x="{px(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" class="tick">{escape(days[i][5:])}</text>')
+        parts.append(f'<text x="{px(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" class="tick">{escape(tick(days[i]))}</text>')
     if not values:
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" class="tick">no data yet</text>')
     for s in series:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("annotate.urls_datasets")),
     path("", include("annotate.urls_energy")),
     path("", include("annotate.urls_images")),
+    path("", include("annotate.urls_models")),
 ]

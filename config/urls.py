@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("labeling.api.review_urls")),
     path("", include("labeling.api.exports_urls")),
     path("", include("labeling.api.energy_urls")),
+    path("", include("labeling.mlbackends.urls")),
 ]
 
 urlpatterns = [

@@ -24,6 +24,7 @@ from labeling.active_energy import active_energy_record
 from labeling.assignment import active_time_credit, lease_for_write, lease_release
 from labeling.boxes import CleanBox, validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Task
+from labeling.predictions.uses import prediction_use_record
 from labeling.quality.enqueue import quality_check_enqueue
 
 # What an annotator may still change; a submitted or skipped annotation is
@@ -232,6 +233,7 @@ def annotation_submit(
         lease_release(lease=lease, reason=Lease.Release.SUBMITTED, now=now)
         annotation.box_list = _boxes_snapshot(annotation)
         _history(annotation, action="submit", actor=author, boxes=annotation.box_list)
+        prediction_use_record(annotation, annotation.box_list)
         # The report row is written with the submit; the job is sent after commit.
         quality_check_enqueue(annotation.pk, version=annotation.version, project_id=task.project_id)
         # Inside the transaction: a rolled-back submit leaves no ledger entry

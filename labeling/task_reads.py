@@ -8,7 +8,11 @@ from django.utils import timezone
 from accounts.models import User
 from energy.services import task_energy_tags
 from labeling.access import visible_tasks
-from labeling.models import Annotation, Lease, Project, Task
+from labeling.models import Annotation, Lease, Membership, Project, Task
+from labeling.predictions.reads import predictions_visible, task_predictions
+
+# ``role`` of task_view_context when the caller does not know it.
+ROLE_UNKNOWN = object()
 
 
 def task_view_context(
@@ -18,12 +22,14 @@ def task_view_context(
     leases: list[Lease] | None = None,
     annotations: dict[int, tuple[int, str]] | None = None,
     now: datetime | None = None,
+    role: str | None | object = ROLE_UNKNOWN,
 ) -> dict:
-    """The serializer context for these tasks: 3 queries whatever their number.
+    """The serializer context for these tasks (of one project): 4 queries whatever their number.
 
     Pass ``leases`` (the viewer's live leases of these tasks) and
     ``annotations`` (task id -> (version, status) of the viewer's) when they
-    are already known, as after "next", to save those queries.
+    are already known, as after "next", to save those queries; likewise the
+    viewer's ``role`` in the project (it decides whether predictions show).
     """
     now = now or timezone.now()
     if leases is None:
@@ -37,7 +43,16 @@ def task_view_context(
                 task_id__in=task_ids, annotator=viewer
             ).values_list("task_id", "version", "status")
         }
-    return {"leases": {lease.task_id: lease for lease in leases}, "annotations": annotations, "energy": task_energy_tags(list(task_ids))}
+    if role is ROLE_UNKNOWN:
+        role = Membership.objects.filter(user=viewer, project__tasks__id__in=task_ids[:1]).values_list(
+            "role", flat=True).first() if task_ids and viewer.is_authenticated else None
+    return {
+        "leases": {lease.task_id: lease for lease in leases},
+        "annotations": annotations,
+        "energy": task_energy_tags(list(task_ids)),
+        # None: this viewer's representation has no predictions at all.
+        "predictions": task_predictions(list(task_ids)) if predictions_visible(viewer, role) else None,
+    }
 
 
 def project_tasks_for(*, viewer: User, project: Project, status: str | None = None) -> QuerySet[Task]:

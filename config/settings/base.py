@@ -385,3 +385,15 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # The schema and the API docs need a signed-in user in production (they map
 # every endpoint); API_DOCS_PUBLIC=1 opens them.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+# --- models in the loop: ML backends (Label Studio protocol) ---
+# Networks a backend URL may resolve into besides public addresses (SSRF guard):
+# e.g. "127.0.0.0/8,10.0.0.0/8" when the model server runs beside the platform.
+ML_BACKEND_ALLOWED_NETWORKS = env_list("ML_BACKEND_ALLOWED_NETWORKS")
+# Where backends fetch images from: the platform's address as they see it.
+ML_BACKEND_PUBLIC_URL = os.environ.get("ML_BACKEND_PUBLIC_URL", "http://127.0.0.1:8000")
+# Signed image links handed to backends stop working after this many seconds.
+ML_IMAGE_LINK_SECONDS = int(os.environ.get("ML_IMAGE_LINK_SECONDS", "900"))
+# Tasks per /predict call, and how often a timed-out call is tried again.
+ML_PREDICT_BATCH = int(os.environ.get("ML_PREDICT_BATCH", "8"))
+ML_BACKEND_RETRIES = int(os.environ.get("ML_BACKEND_RETRIES", "2"))
+CELERY_IMPORTS = [*CELERY_IMPORTS, "labeling.mlbackends.tasks"]

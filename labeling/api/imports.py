@@ -19,6 +19,8 @@ class DatasetImportSerializer(StrictSerializer):
     file = serializers.FileField()
     mode = serializers.ChoiceField(choices=MODES)
     format = serializers.ChoiceField(choices=IMPORT_FORMATS, default="coco")
+    # Pre-annotations: the predictions' model version (default: the file's name).
+    model_version = serializers.CharField(max_length=200, required=False)
 
 
 class DatasetImportView(APIView):
@@ -41,5 +43,6 @@ class DatasetImportView(APIView):
         if upload.size > limit:
             raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
         summary = dataset_import(project=project, raw=upload.read(), fmt=data.validated_data["format"],
-                                 mode=data.validated_data["mode"])
+                                 mode=data.validated_data["mode"],
+                                 model_version=data.validated_data.get("model_version") or upload.name or "imported")
         return Response(summary)

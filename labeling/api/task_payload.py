@@ -49,7 +49,7 @@ def task_payload(task: Task, context: dict) -> dict:
     """``context`` as ``task_reads.task_view_context`` builds it."""
     lease = context["leases"].get(task.pk)
     mine = context["annotations"].get(task.pk)
-    return {
+    payload = {
         "id": task.pk,
         "project": task.project_id,
         "status": task.status,
@@ -62,3 +62,6 @@ def task_payload(task: Task, context: dict) -> dict:
         "energy": context["energy"][task.pk],
         "created_at": _when(task.created_at),
     }
+    if context["predictions"] is not None:
+        payload["predictions"] = context["predictions"][task.pk]
+    return payload

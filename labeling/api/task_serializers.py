@@ -52,6 +52,43 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class BoxSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    width = serializers.FloatField()
+    height = serializers.FloatField()
+
+
+class PredictionBoxSerializer(BoxSerializer):
+    score = serializers.FloatField(required=False)
+
+
+class PredictionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    model_version = serializers.CharField()
+    score = serializers.FloatField(allow_null=True)
+    boxes = PredictionBoxSerializer(many=True)
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_field(PredictionSerializer(many=True))
+class ViewerPredictionsField(serializers.Field):
+    """The task's predictions, newest first; absent (not required) for viewers who do not see them (clients)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def get_attribute(self, task: Task) -> list[dict]:
+        shown = self.context["predictions"]
+        if shown is None:
+            raise serializers.SkipField()
+        return shown[task.pk]
+
+    def to_representation(self, value: list[dict]) -> list[dict]:
+        return value
+
+
 class TaskSerializer(serializers.ModelSerializer):
     """A task as its viewer sees it; gold status and gold boxes never appear.
 
@@ -64,11 +101,14 @@ class TaskSerializer(serializers.ModelSerializer):
     lease = serializers.SerializerMethodField()
     annotation = serializers.SerializerMethodField()
     energy = serializers.SerializerMethodField()
+    predictions = ViewerPredictionsField()
 
     class Meta:
         model = Task
-        fields = ["id", "project", "status", "priority", "image", "lease", "annotation", "energy", "created_at"]
+        fields = ["id", "project", "status", "priority", "image", "lease", "annotation", "energy", "created_at",
+                  "predictions"]
         read_only_fields = fields
+
 
     def get_lease(self, task: Task) -> dict | None:
         lease = self.context["leases"].get(task.pk)
@@ -83,14 +123,6 @@ class TaskSerializer(serializers.ModelSerializer):
 
     def get_energy(self, task: Task) -> dict:
         return self.context["energy"][task.pk]
-
-
-class BoxSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    x = serializers.FloatField()
-    y = serializers.FloatField()
-    width = serializers.FloatField()
-    height = serializers.FloatField()
 
 
 class AnnotationSerializer(serializers.ModelSerializer):
@@ -131,6 +163,8 @@ class AnnotationWriteSerializer(StrictSerializer):
     boxes = serializers.JSONField()
     version = StrictIntegerField(min_value=0)
     active_seconds = StrictFloatField(min_value=0, required=False)
+    # The prediction the annotator started from (what changed is recorded on submit).
+    from_prediction = StrictIntegerField(min_value=1, required=False, allow_null=True)
 
 
 class ActiveTimeSerializer(StrictSerializer):

@@ -23,6 +23,7 @@ from labeling.api.task_serializers import (
     TaskSerializer,
 )
 from labeling.models import Task
+from labeling.predictions.uses import prediction_of_task, prediction_use_start
 
 
 class AnnotatorParamSerializer(serializers.Serializer):
@@ -33,9 +34,9 @@ class TaskStatusParamSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.choices, required=False)
 
 
-def _tasks_out(user, tasks: list[Task], leases=None, annotations=None) -> list[dict]:
+def _tasks_out(user, tasks: list[Task], role, leases=None, annotations=None) -> list[dict]:
     context = task_reads.task_view_context(
-        viewer=user, task_ids=[task.pk for task in tasks], leases=leases, annotations=annotations
+        viewer=user, task_ids=[task.pk for task in tasks], leases=leases, annotations=annotations, role=role
     )
     # Same shape as TaskSerializer (the schema), built cheaply: a test keeps them equal.
     return [task_payload(task, context) for task in tasks]
@@ -56,14 +57,15 @@ class TaskNextView(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         state = getattr(lease, "annotation_state", None)
         known = {lease.task_id: state} if state else None
-        return Response(_tasks_out(request.user, [lease.task], leases=[lease], annotations=known)[0])
+        return Response(_tasks_out(request.user, [lease.task], "annotator", leases=[lease], annotations=known)[0])
 
 
 class TaskDetailView(APIView):
     @extend_schema(responses={200: TaskSerializer})
     def get(self, request, task_id: int):
         task = access_task(request.user, task_id, "project.view")
-        return Response(_tasks_out(request.user, [task])[0])
+        role = getattr(task, "_viewer_role", (None, None))[1]
+        return Response(_tasks_out(request.user, [task], role)[0])
 
 
 def _target_annotator(request, task_id: int, capability: str) -> tuple[Task, User, bool]:
@@ -89,6 +91,8 @@ class AnnotationView(APIView):
     def put(self, request, task_id: int):
         task, annotator, _ = _target_annotator(request, task_id, "tasks.annotate")
         data = _valid(AnnotationWriteSerializer, request.data)
+        # Checked before the save: a foreign prediction id changes nothing.
+        prediction = prediction_of_task(task, data.get("from_prediction"))
         annotation = annotations.annotation_save(
             task=task,
             author=request.user,
@@ -97,6 +101,8 @@ class AnnotationView(APIView):
             expected_version=data["version"],
             active_seconds=data.get("active_seconds"),
         )
+        if "from_prediction" in data:
+            prediction_use_start(annotation=annotation, prediction=prediction)
         return Response(AnnotationSerializer(annotation).data)
 
 
@@ -164,7 +170,7 @@ class ProjectTasksView(GenericAPIView):
         # The count runs on this narrow queryset; the page then loads images.
         tasks = task_reads.project_tasks_for(viewer=request.user, project=project, status=wanted)
         page = self.paginate_queryset(tasks.select_related("image"))
-        return self.get_paginated_response(_tasks_out(request.user, page))
+        return self.get_paginated_response(_tasks_out(request.user, page, getattr(project, "_role", None)))
 
 
 class MyProgressView(APIView):

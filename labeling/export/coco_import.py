@@ -29,7 +29,7 @@ from labeling.models import Project
 __all__ = ["MODES", "coco_import"]
 
 
-def coco_import(*, project: Project, raw: bytes, mode: str) -> dict[str, Any]:
+def coco_import(*, project: Project, raw: bytes, mode: str, model_version: str = "imported") -> dict[str, Any]:
     """Import a COCO file's boxes into the project's tasks; return a summary."""
     if mode not in MODES:
         raise DomainError(f"mode must be one of {', '.join(MODES)}.", code="invalid_mode")
@@ -44,7 +44,7 @@ def coco_import(*, project: Project, raw: bytes, mode: str) -> dict[str, Any]:
     categories = _categories(document["categories"], plan)
     images = _images(document["images"], plan)
     _annotations(document["annotations"], images, categories, plan)
-    return plan.apply(mode, "coco")
+    return plan.apply(mode, "coco", model_version)
 
 
 def _require_shape(document) -> None:
@@ -152,4 +152,4 @@ def _annotations(entries: list[dict], images: dict, categories: dict, plan: Plan
             plan.problems.add(f"{image_path}.width", "size_required",
                               "An image with boxes needs its width and height.")
             continue
-        plan.add_box(path, target, categories[cid], *bbox)
+        plan.add_box(path, target, categories[cid], *bbox, score=ann.get("score"))

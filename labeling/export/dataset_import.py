@@ -16,12 +16,13 @@ IMPORT_FORMATS = ("coco", "yolo", "voc")
 _PLANNERS = {"yolo": yolo_import_plan, "voc": voc_import_plan}
 
 
-def dataset_import(*, project: Project, raw: bytes, fmt: str, mode: str) -> dict[str, Any]:
+def dataset_import(*, project: Project, raw: bytes, fmt: str, mode: str,
+                   model_version: str = "imported") -> dict[str, Any]:
     """Import the file's boxes as ``mode`` (gold or pre-annotations), all or nothing."""
     if fmt not in IMPORT_FORMATS:
         raise DomainError(f"format must be one of {', '.join(IMPORT_FORMATS)}.", code="invalid_format")
     if fmt == "coco":
-        return coco_import(project=project, raw=raw, mode=mode)
+        return coco_import(project=project, raw=raw, mode=mode, model_version=model_version)
     if mode not in MODES:
         raise DomainError(f"mode must be one of {', '.join(MODES)}.", code="invalid_mode")
     limit = settings.COCO_IMPORT_MAX_BYTES
@@ -29,4 +30,4 @@ def dataset_import(*, project: Project, raw: bytes, fmt: str, mode: str) -> dict
         raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
     if not is_zip(raw):
         raise DomainError(f"A {fmt.upper()} import is a zip of its annotation files.", code=f"not_{fmt}")
-    return _PLANNERS[fmt](project=project, raw=raw).apply(mode, fmt)
+    return _PLANNERS[fmt](project=project, raw=raw).apply(mode, fmt, model_version)

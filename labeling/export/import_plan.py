@@ -12,7 +12,8 @@ from django.db import transaction
 
 from labeling.export.matching import ImageIndex, NoMatch, Target
 from labeling.export.safe_json import invalid, number_problem
-from labeling.models import Project, Task
+from labeling.models import Prediction, Project, Task
+from labeling.predictions.store import clean_model_version, predictions_replace
 
 MODES = ("pre_annotations", "gold")
 # Float noise from tools that convert percentages to pixels.
@@ -59,8 +60,12 @@ class Plan:
         return problem is None
 
     def add_box(self, path: str, target: Target, label: str, x: float, y: float, w: float, h: float,
-                tolerance: float = EDGE_TOLERANCE) -> None:
-        """Check one box (already in pixels, top-left origin) and keep it."""
+                tolerance: float = EDGE_TOLERANCE, score: object = None) -> None:
+        """Check one box (already in pixels, top-left origin) and keep it, with its model score if any."""
+        if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))
+                                  or not 0 <= score <= 1):
+            self.problems.add(f"{path}.score", "bad_score", "score must be a number from 0 to 1.")
+            return
         if label not in self.labels:
             self.problems.add(path, "unknown_category", f"The project has no label {label!r}.")
             return
@@ -73,13 +78,16 @@ class Plan:
                               f"The box [{x}, {y}, {w}, {h}] leaves the {width}x{height} image.")
             return
         x, y = max(float(x), 0.0), max(float(y), 0.0)
-        self.boxes[target.task_id].append({
-            "label": label, "x": x, "y": y,
-            "width": min(float(w), width - x), "height": min(float(h), height - y),
-        })
+        box = {"label": label, "x": x, "y": y, "width": min(float(w), width - x), "height": min(float(h), height - y)}
+        if score is not None:
+            box["score"] = float(score)
+        self.boxes[target.task_id].append(box)
 
-    def apply(self, mode: str, fmt: str) -> dict[str, Any]:
-        """Write the plan if the file had no problem; refuse all of it otherwise."""
+    def apply(self, mode: str, fmt: str, model_version: str = "imported") -> dict[str, Any]:
+        """Write the plan if the file had no problem; refuse all of it otherwise.
+
+        Pre-annotations become each task's prediction of ``model_version``.
+        """
         limit = self.project.max_boxes_per_image
         for task_id, boxes in self.boxes.items():
             if len(boxes) > limit:
@@ -90,7 +98,7 @@ class Plan:
         if mode == "gold":
             write_gold(self.boxes)
         else:
-            write_pre_annotations(self.boxes)
+            write_pre_annotations(self.boxes, clean_model_version(model_version))
         per_label = Counter(box["label"] for boxes in self.boxes.values() for box in boxes)
         return {
             "format": fmt,
@@ -106,14 +114,14 @@ def write_gold(boxes_by_task: dict[int, list[dict]]) -> None:
     """The gold answer of each task (its boxes replace the old ones); the tasks become gold."""
     tasks = list(Task.objects.filter(pk__in=boxes_by_task).select_for_update().only("id"))
     for task in tasks:
-        task.gold_boxes, task.is_gold = boxes_by_task[task.pk], True
+        # A gold answer is boxes only: a model score means nothing there.
+        task.gold_boxes = [{k: v for k, v in box.items() if k != "score"} for box in boxes_by_task[task.pk]]
+        task.is_gold = True
     Task.objects.bulk_update(tasks, ["gold_boxes", "is_gold"], batch_size=500)
 
 
-@transaction.atomic
-def write_pre_annotations(boxes_by_task: dict[int, list[dict]]) -> None:
-    """Boxes annotators start from. The one place pre-annotations are written."""
-    tasks = list(Task.objects.filter(pk__in=boxes_by_task).select_for_update().only("id"))
-    for task in tasks:
-        task.prediction_boxes = boxes_by_task[task.pk]
-    Task.objects.bulk_update(tasks, ["prediction_boxes"], batch_size=500)
+def write_pre_annotations(boxes_by_task: dict[int, list[dict]], model_version: str = "imported") -> None:
+    """Boxes annotators start from: each task's prediction of ``model_version``. The one place
+    pre-annotations are written."""
+    predictions_replace(rows={task_id: (boxes, None) for task_id, boxes in boxes_by_task.items()},
+                        model_version=model_version, source=Prediction.Source.IMPORT)

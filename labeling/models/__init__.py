@@ -2,6 +2,7 @@ from labeling.models.annotation import Annotation, AnnotationHistory, Box
 from labeling.models.export import Export
 from labeling.models.image import Image
 from labeling.models.membership import Membership
+from labeling.models.prediction import MLBackend, ModelRun, Prediction, PredictionUse
 from labeling.models.project import LabelClass, Project
 from labeling.models.review import QualityReport, Review
 from labeling.models.task import Lease, Task
@@ -15,6 +16,10 @@ __all__ = [
     "LabelClass",
     "Lease",
     "Membership",
+    "MLBackend",
+    "ModelRun",
+    "Prediction",
+    "PredictionUse",
     "Project",
     "QualityReport",
     "Review",

@@ -20,7 +20,6 @@ class Task(models.Model):
     is_gold = models.BooleanField(default=False)
     # Boxes [{"label": name, "x", "y", "width", "height"}] in image pixels.
     gold_boxes = models.JSONField(default=list, blank=True)
-    prediction_boxes = models.JSONField(default=list, blank=True)
     # Submitted annotations so far; kept by the services that submit and reject.
     submitted_count = models.PositiveSmallIntegerField(default=0)
     # Set at the first lease and never cleared: the pool prefers started tasks

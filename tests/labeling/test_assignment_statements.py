@@ -52,7 +52,7 @@ def test_the_lease_and_draft_that_next_writes_carry_every_model_default(project,
 @pytest.mark.django_db
 def test_rows_read_by_hand_written_sql_equal_what_the_orm_loads(project, person):
     # given: a gold task with JSON fields and an image with derivatives and GPS
-    task = make_task(project, is_gold=True, gold_boxes=GOLD, prediction_boxes=GOLD)
+    task = make_task(project, is_gold=True, gold_boxes=GOLD)
     Image.objects.filter(pk=task.image_id).update(
         derivatives=Image.Derivatives.READY, thumbnail="thumbs/t.jpg", gps_latitude=36.9, captured_at=timezone.now()
     )

@@ -11,7 +11,7 @@ from energy.services import energy_record_usage
 from labeling.api.task_payload import task_payload
 from labeling.api.task_serializers import TaskSerializer
 from labeling.assignment import task_lease_next
-from labeling.models import Image, Task
+from labeling.models import Image, Prediction, Task
 from labeling.task_reads import task_view_context
 from tests.factories import add_member, make_project, make_task, make_user
 
@@ -33,12 +33,20 @@ def test_task_payload_equals_the_serializer_for_every_kind_of_task():
     lease = task_lease_next(project=project, annotator=person)
     energy_record_usage(consumer="workstation", project_id=project.pk, started_at=timezone.now() - timedelta(minutes=5),
                         ended_at=timezone.now(), task_id=rich.pk, user_id=person.pk, active_seconds=120)
+    Prediction.objects.create(task=rich, model_version="v1", source="import", score=0.4,
+                              boxes=[{"label": "yak", "x": 1, "y": 2, "width": 3, "height": 4, "score": 0.4}])
+    Prediction.objects.create(task=rich, model_version="v2", source="import", boxes=[])
+    client_viewer = make_user()
+    add_member(project, client_viewer, Role.CLIENT)
     tasks = list(Task.objects.filter(pk__in=[plain.pk, rich.pk, gold.pk, lease.task_id]).select_related("image"))
-    for viewer in (person, boss):
+    for viewer in (person, boss, client_viewer):
         context = task_view_context(viewer=viewer, task_ids=[t.pk for t in tasks])
         fast = [task_payload(task, context) for task in tasks]
         declared = TaskSerializer(tasks, many=True, context=context).data
         assert json.dumps(fast, sort_keys=True) == json.dumps(declared, sort_keys=True)
+        # Annotators and supervisors see the predictions (newest first), clients do not.
+        shown = next(item for item in fast if item["id"] == rich.pk).get("predictions")
+        assert shown is None if viewer is client_viewer else [p["model_version"] for p in shown] == ["v2", "v1"]
         if viewer is person:
             # The comparison covered a live lease, a draft and a measured energy tag.
             leased = next(item for item in fast if item["id"] == lease.task_id)

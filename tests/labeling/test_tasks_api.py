@@ -123,14 +123,16 @@ def test_next_save_submit_run_a_bounded_number_of_queries(project, annotator, dj
     relaxes the commit of "next" and heartbeat; the role and "has this
     annotator touched the task" checks come with the object. "next" writes the
     lease, draft and "started" flag in one statement (labeling/assignment/pool.py).
+    Task reads include one query for the page's predictions; submit one for
+    "did it start from a prediction".
     """
     for _ in range(30):
         make_task(project)
     client = api_client(annotator)
     for _ in range(3):
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(12):
             body = _next(annotator, project).json()
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             client.get(f"/api/v1/tasks/{body['id']}/")
         with django_assert_max_num_queries(4):
             client.get(f"/api/v1/tasks/{body['id']}/annotation/")
@@ -140,5 +142,5 @@ def test_next_save_submit_run_a_bounded_number_of_queries(project, annotator, dj
         with django_assert_max_num_queries(10):
             client.put(f"/api/v1/tasks/{body['id']}/annotation/", {"boxes": [YAK], "version": 0}, format="json")
         # Submit also writes the energy ledger entry and the pending quality report.
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(16):
             assert client.post(f"/api/v1/tasks/{body['id']}/submit/", {}, format="json").status_code == 200

@@ -172,7 +172,8 @@ def test_task_list_runs_a_fixed_number_of_queries(project, supervisor, django_as
     for _ in range(3):
         make_task(project)
     client = api_client(supervisor)
-    with django_assert_max_num_queries(9) as small:
+    # One of them reads the page's predictions, whatever the page size.
+    with django_assert_max_num_queries(10) as small:
         client.get(f"/api/v1/projects/{project.pk}/tasks/")
     for _ in range(20):
         make_task(project)

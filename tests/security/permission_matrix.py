@@ -80,6 +80,9 @@ PAGE_MANAGE = roles(anonymous=LOGIN, annotator=403, outsider=404, supervisor=200
                     admin=200)
 TILES = roles(anonymous=401, annotator=404, leased=ANY, outsider=404, supervisor=ANY, client=ANY,
               other_client=404, admin=ANY)
+# Supervisors reach the object lookup; these ids name no backend or run: 404.
+NO_SUCH_MODEL_OBJECT = roles(anonymous=401, annotator=403, outsider=404, supervisor=404, client=403, other_client=404,
+                             admin=404)
 PAGE_TASK = roles(anonymous=LOGIN, annotator=404, leased=200, outsider=404, supervisor=ANY, client=ANY,
                   other_client=404, admin=ANY)
 
@@ -185,6 +188,22 @@ ROWS: list[Row] = [
     Row("/api/v1/projects/{project}/dataset-import/", "POST", MANAGE, data=_coco, format="multipart"),
     Row("/api/v1/exports/{export}/", "GET", EXPORT_READ),
     Row("/api/v1/exports/{export}/download/", "GET", EXPORT_READ),
+    # --- models in the loop: {label} stands in for ids of backends and runs the world lacks -------
+    Row("/api/v1/projects/{project}/ml-backends/", "GET", SUPERVISE),
+    Row("/api/v1/projects/{project}/ml-backends/", "POST", MANAGE, data={"name": "m", "url": "http://127.0.0.1:9"}),
+    Row("/api/v1/projects/{project}/ml-backends/{label}/", "GET", NO_SUCH_MODEL_OBJECT),
+    Row("/api/v1/projects/{project}/ml-backends/{label}/", "DELETE", NO_SUCH_MODEL_OBJECT),
+    Row("/api/v1/projects/{project}/ml-backends/{label}/check/", "POST", NO_SUCH_MODEL_OBJECT),
+    Row("/api/v1/projects/{project}/predictions/run/", "POST", NO_SUCH_MODEL_OBJECT,
+        data=lambda world, side: {"backend": world.sides["own"]["label"]}),
+    Row("/api/v1/projects/{project}/predictions/train/", "POST", NO_SUCH_MODEL_OBJECT,
+        data=lambda world, side: {"backend": world.sides["own"]["label"]}),
+    Row("/api/v1/projects/{project}/model-runs/", "GET", SUPERVISE),
+    Row("/api/v1/projects/{project}/model-runs/{label}/", "GET", NO_SUCH_MODEL_OBJECT),
+    Row("/api/v1/projects/{project}/model-quality/", "GET", SUPERVISE),
+    # Model servers fetch images with a signed link and no session: a bad link is 404 for all.
+    Row("/api/v1/ml/images/{image}/not-a-signature/", "GET", everyone(404, anonymous=404)),
+    Row("/annotate/projects/{project}/models/", "GET", PAGE_MANAGE),
     # --- energy ------------------------------------------------------------------------------
     Row("/api/v1/projects/{project}/energy/", "GET", EXPORT_READ),
     Row("/api/v1/tasks/{task}/energy/", "GET", TASK_READ),

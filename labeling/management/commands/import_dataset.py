@@ -20,10 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("project", help="project id or slug")
         parser.add_argument("file")
         parser.add_argument("--mode", choices=MODES, default="pre_annotations")
+        parser.add_argument("--model-version", help="pre-annotations: their model version (default: the file name)")
         if self.fixed_format is None:
             parser.add_argument("--format", choices=IMPORT_FORMATS, default="coco", dest="fmt")
 
-    def handle(self, *args, project: str, file: str, mode: str, fmt: str | None = None, **options):
+    def handle(self, *args, project: str, file: str, mode: str, fmt: str | None = None,
+               model_version: str | None = None, **options):
         target = find_project(project)
         fmt = self.fixed_format or fmt
         path = Path(file)
@@ -31,7 +33,8 @@ class Command(BaseCommand):
             # The size is checked before the file is read, as over the API.
             if path.stat().st_size > settings.COCO_IMPORT_MAX_BYTES:
                 raise CommandError(f"{file} is larger than {settings.COCO_IMPORT_MAX_BYTES} bytes (too_large)")
-            summary = dataset_import(project=target, raw=path.read_bytes(), fmt=fmt, mode=mode)
+            summary = dataset_import(project=target, raw=path.read_bytes(), fmt=fmt, mode=mode,
+                                     model_version=model_version or path.name)
         except DomainError as exc:
             lines = [f"{exc.detail} ({exc.code})"]
             lines += [f"  {e['path']}: {e['code']}: {e['message']}" for e in exc.extra.get("errors", [])]

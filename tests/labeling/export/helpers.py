@@ -91,5 +91,15 @@ def upload(client, project, document, mode="pre_annotations"):
 
 
 def snapshot(project):
-    return list(Task.objects.filter(project=project).order_by("id")
-                .values_list("id", "prediction_boxes", "gold_boxes", "is_gold"))
+    from labeling.models import Prediction
+
+    return (list(Task.objects.filter(project=project).order_by("id").values_list("id", "gold_boxes", "is_gold")),
+            list(Prediction.objects.filter(task__project=project).order_by("id")
+                 .values_list("id", "task_id", "model_version", "boxes")))
+
+
+def predicted(task):
+    """The boxes of the task's newest prediction."""
+    from labeling.models import Prediction
+
+    return Prediction.objects.filter(task=task).order_by("-created_at", "-id").first().boxes

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from labeling.export.coco import coco_chunks
 from labeling.models import Annotation, Box, Task
 from tests.factories import api_client, make_project
-from tests.labeling.export.helpers import bulk_dataset, coco_for, snapshot, upload
+from tests.labeling.export.helpers import bulk_dataset, coco_for, predicted, snapshot, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_import_as_pre_annotations(project, supervisor, tasks):
     assert response.status_code == 200, response.json()
     assert response.json()["images"] == 3 and response.json()["boxes"] == 6
     task = Task.objects.get(pk=tasks[0].pk)
-    assert task.prediction_boxes == [
+    assert predicted(task) == [
         {"label": "yak", "x": 10.0, "y": 20.5, "width": 30.25, "height": 12.0},
         {"label": "snow_leopard", "x": 11.0, "y": 20.5, "width": 30.25, "height": 12.0},
     ]
@@ -153,7 +153,7 @@ def test_round_trip_import_pre_annotations_accepted_unchanged_exports_the_same_b
     for task in Task.objects.filter(project=project):
         annotation = Annotation.objects.create(task=task, annotator=annotator, status="accepted")
         Box.objects.bulk_create([Box(annotation=annotation, label=labels[b["label"]], x=b["x"], y=b["y"],
-                                     width=b["width"], height=b["height"]) for b in task.prediction_boxes])
+                                     width=b["width"], height=b["height"]) for b in predicted(task)])
         task.status = "accepted"
         task.save()
     names = {i["id"]: i["file_name"] for i in document["images"]}

@@ -54,8 +54,8 @@ export const api = {
   next: (projectId) => request("POST", `${V1}/projects/${projectId}/tasks/next/`, {}),
   task: (taskId) => request("GET", `${V1}/tasks/${taskId}/`),
   annotation: (taskId) => request("GET", `${V1}/tasks/${taskId}/annotation/`),
-  save: (taskId, boxes, version, opts) =>
-    request("PUT", `${V1}/tasks/${taskId}/annotation/`, { boxes, version }, opts),
+  save: (taskId, boxes, version, opts, extra) =>
+    request("PUT", `${V1}/tasks/${taskId}/annotation/`, { boxes, version, ...(extra || {}) }, opts),
   submit: (taskId, activeSeconds) =>
     request("POST", `${V1}/tasks/${taskId}/submit/`, { active_seconds: activeSeconds }),
   skip: (taskId, reason) => request("POST", `${V1}/tasks/${taskId}/skip/`, { reason }),

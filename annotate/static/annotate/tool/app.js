@@ -14,6 +14,7 @@ import { attachShortcuts } from "./shortcuts.js";
 import { Stage } from "./stage.js";
 import { Saver } from "./autosave.js";
 import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
+import { bindPredictionPanel, offerPredictions } from "./predictions.js";
 
 const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
@@ -53,6 +54,7 @@ class Tool extends Editor {
     attachShortcuts(this);
     buildHelp(this.$("[data-help]"));
     this.bindToolbar();
+    bindPredictionPanel(this);
     this.activity.start();
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.saver.saveOnHide();
@@ -152,6 +154,7 @@ class Tool extends Editor {
       this.notices.show("readonly", { kind: "info", text: `This task is ${annotation.status}; it can no longer be edited here.` });
     }
     this.applyDraft(annotation);
+    offerPredictions(this, annotation);
     this.toolbarState();
     this.changed();
     await imageP;

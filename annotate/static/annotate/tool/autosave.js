@@ -23,6 +23,8 @@ export class Saver {
     this.taskId = taskId;
     this.version = version;
     this.getBoxes = getBoxes;
+    // Sent with every save, e.g. {from_prediction: id} when the boxes came from a model.
+    this.extra = {};
     this.dirty = false;
     this.inflight = null;
     this.blocked = null; // {kind: "stale"|"lease"|"closed", ...} while saving is held back
@@ -67,7 +69,7 @@ export class Saver {
     const sent = JSON.stringify(boxes);
     this.state("saving");
     try {
-      const saved = await api.save(taskId, boxes, this.version);
+      const saved = await api.save(taskId, boxes, this.version, undefined, this.extra);
       if (taskId !== this.taskId) return true;
       this.version = saved.version;
       // Changes made while the request was in flight still need a save.
@@ -134,7 +136,7 @@ export class Saver {
     const boxes = this.getBoxes();
     writeDraft(this.userId, taskId, boxes, this.version);
     if (navigator.onLine === false) return;
-    this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }).then(
+    this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }, this.extra).then(
       (saved) => {
         if (taskId !== this.taskId) return true;
         this.version = saved.version;

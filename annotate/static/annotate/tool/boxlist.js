@@ -10,6 +10,10 @@ export function renderBoxList(list, tool) {
     li.dataset.boxId = box.id;
     li.className = box.id === tool.selectedId ? "selected" : "";
     if (box.hidden) li.classList.add("hidden-box");
+    if (box.predicted) {
+      li.classList.add("predicted-box");
+      li.dataset.predicted = "true";
+    }
     const label = tool.labelByName.get(box.label);
     const swatch = document.createElement("span");
     swatch.className = "swatch";

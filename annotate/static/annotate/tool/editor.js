@@ -5,6 +5,7 @@
 
 import { renderBoxList } from "./boxlist.js";
 import { moveBox } from "./geometry.js";
+import { clearTouched, refreshPredictionPanel } from "./predictions.js";
 
 let nextUid = 1;
 export const uid = () => `b${nextUid++}`;
@@ -76,6 +77,7 @@ export class Editor {
 
   // An edit already applied to this.boxes; `before` is the snapshot to undo to.
   committed(before) {
+    clearTouched(this.boxes, before);
     this.history.record(before);
     this.saver.changed();
     this.changed();
@@ -96,6 +98,7 @@ export class Editor {
     this.$("[data-box-count]").textContent = String(this.boxes.length);
     this.$("[data-undo]").disabled = !this.history.past.length || !this.editable;
     this.$("[data-redo]").disabled = !this.history.future.length || !this.editable;
+    refreshPredictionPanel(this);
   }
 
   addBox(rect) {

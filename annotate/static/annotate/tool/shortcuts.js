@@ -1,5 +1,7 @@
 // Keyboard shortcuts. The table doubles as the help overlay's content.
 
+import { acceptPredictions, clearPredictions } from "./predictions.js";
+
 export const SHORTCUTS = [
   ["drag", "draw a box"],
   ["1 – 9", "pick a label (also for the selected box)"],
@@ -13,6 +15,7 @@ export const SHORTCUTS = [
   ["Tab / Shift+Tab", "select the next / previous box"],
   ["arrows (Shift: ×10)", "nudge the selected box by a pixel"],
   ["H", "hide / show the selected box"],
+  ["A / C", "accept all model predictions / clear the untouched ones"],
   ["Esc", "deselect, close this help"],
   ["?", "show / hide this help"],
 ];
@@ -51,6 +54,10 @@ export function attachShortcuts(tool) {
       case "f":
       case "F": tool.fit(); break;
       case "?": tool.toggleHelp(); break;
+      case "a":
+      case "A": acceptPredictions(tool); break;
+      case "c":
+      case "C": clearPredictions(tool); break;
       case "h":
       case "H": tool.toggleHidden(tool.selectedId); break;
       case "Escape": tool.select(null); break;

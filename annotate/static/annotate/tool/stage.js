@@ -125,11 +125,14 @@ export class Stage {
       const selected = box.id === this.selectedId;
       ctx.lineWidth = selected ? 2.5 : 1.5;
       ctx.strokeStyle = color;
-      ctx.fillStyle = color + (selected ? "33" : "1a");
+      ctx.fillStyle = color + (selected ? "33" : box.predicted ? "0d" : "1a");
       ctx.fillRect(a.x, a.y, box.width * vp.scale, box.height * vp.scale);
+      // A model's box the annotator has not touched yet: dashed.
+      if (box.predicted) ctx.setLineDash([6, 3]);
       ctx.strokeRect(a.x, a.y, box.width * vp.scale, box.height * vp.scale);
+      ctx.setLineDash([]);
       ctx.font = "12px system-ui, sans-serif";
-      const text = box.label;
+      const text = box.predicted && box.score != null ? `${box.label} ${box.score.toFixed(2)}` : box.label;
       const tw = ctx.measureText(text).width + 6;
       ctx.fillStyle = color;
       ctx.fillRect(a.x, a.y - 16, tw, 16);

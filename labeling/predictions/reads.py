@@ -1,0 +1,31 @@
+"""Predictions as task representations carry them: one query for a whole page of tasks."""
+
+from rest_framework import serializers
+
+from accounts.roles import role_allows
+from labeling.models import Prediction
+
+_datetime = serializers.DateTimeField()
+
+
+def prediction_payload(prediction: Prediction) -> dict:
+    return {
+        "id": prediction.pk,
+        "model_version": prediction.model_version,
+        "score": prediction.score,
+        "boxes": prediction.boxes,
+        "created_at": _datetime.to_representation(prediction.created_at),
+    }
+
+
+def predictions_visible(viewer, role: str | None) -> bool:
+    """Annotators and supervisors see predictions; clients read datasets, not model guesses."""
+    return bool(viewer.is_authenticated and viewer.is_staff) or role_allows(role, "predictions.view")
+
+
+def task_predictions(task_ids: list[int]) -> dict[int, list[dict]]:
+    """task id -> its predictions, newest first (every task id present)."""
+    found: dict[int, list[dict]] = {task_id: [] for task_id in task_ids}
+    for prediction in Prediction.objects.filter(task_id__in=task_ids).order_by("-created_at", "-id"):
+        found[prediction.task_id].append(prediction_payload(prediction))
+    return found

@@ -1,0 +1,1 @@
+"""A reference model server for Plateau Label, speaking Label Studio's ML backend protocol."""
