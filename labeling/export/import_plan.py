@@ -95,12 +95,15 @@ class Plan:
                                   f"{len(boxes)} boxes, the project allows {limit}.")
         if self.problems:
             raise invalid(fmt, self.problems)
+        extra = {}
         if mode == "gold":
             write_gold(self.boxes)
         else:
-            write_pre_annotations(self.boxes, clean_model_version(model_version))
+            extra["model_version"] = clean_model_version(model_version)
+            write_pre_annotations(self.boxes, extra["model_version"])
         per_label = Counter(box["label"] for boxes in self.boxes.values() for box in boxes)
         return {
+            **extra,
             "format": fmt,
             "mode": mode,
             "images": len(self.boxes),
