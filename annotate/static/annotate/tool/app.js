@@ -6,7 +6,8 @@
 import { Activity } from "./activity.js";
 import { api, ApiError, OfflineError } from "./api.js";
 import { clearDraft, readDraft } from "./drafts.js";
-import { Editor, uid } from "./editor.js";
+import { Editor } from "./editor.js";
+import { uid } from "./ids.js";
 import { buildHelp } from "./help.js";
 import { History } from "./history.js";
 import { attachInteractions } from "./interactions.js";

@@ -5,10 +5,9 @@
 
 import { renderBoxList } from "./boxlist.js";
 import { moveBox } from "./geometry.js";
+import { uid } from "./ids.js";
 import { clearTouched, refreshPredictionPanel } from "./predictions.js";
 
-let nextUid = 1;
-export const uid = () => `b${nextUid++}`;
 
 export class Editor {
   // ---- labels -------------------------------------------------------------

@@ -5,7 +5,7 @@
 // model versions. Saves carry `from_prediction` so that the server can record
 // on submit what the annotator kept, moved, added and deleted.
 
-import { uid } from "./editor.js";
+import { uid } from "./ids.js";
 
 // Highest task score first; without scores, the newest (the API lists newest first).
 export function bestPrediction(predictions) {
