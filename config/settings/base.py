@@ -195,7 +195,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- energy (issue 8) ---
+# --- energy ---
 # HTTP supply feed in the Electricity Maps power-breakdown shape; empty = not polled.
 ENERGY_FEED_URL = os.environ.get("ENERGY_FEED_URL", "")
 ENERGY_FEED_TOKEN = os.environ.get("ENERGY_FEED_TOKEN", "")
@@ -212,7 +212,7 @@ ENERGY_WEB_FLUSH_S = float(os.environ.get("ENERGY_WEB_FLUSH_S", "60"))
 # With no beat process (eager mode) the web process looks for due deferred jobs at most this often.
 ENERGY_RELEASE_CHECK_S = float(os.environ.get("ENERGY_RELEASE_CHECK_S", "60"))
 
-# --- exports (issue 7) ---
+# --- exports ---
 # Rows fetched per round trip and per energy-tag batch; progress is saved after each batch.
 EXPORT_BATCH_SIZE = int(os.environ.get("EXPORT_BATCH_SIZE", "2000"))
 # Files of the newest K finished versions per project are kept; older ones expire.
@@ -232,7 +232,7 @@ DATASET_IMPORT_MAX_DEPTH = int(os.environ.get("DATASET_IMPORT_MAX_DEPTH", "64"))
 # Members of an imported zip (YOLO labels, VOC XML): how many, and their unpacked bytes.
 DATASET_IMPORT_MAX_MEMBERS = int(os.environ.get("DATASET_IMPORT_MAX_MEMBERS", "200000"))
 
-# --- hardening: production mode, throttling, outages (issue 9) ---
+# --- hardening: production mode, throttling, outages ---
 # Browsers: no sniffing, no framing, no full referrers leaving the site.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -276,7 +276,7 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "config.schema.close_request_bodies",
 ]
 
-# --- assignment and annotation API (issue 4) ---
+# --- assignment and annotation API ---
 # Active time credited per heartbeat/save is capped by the wall time since the
 # previous one and by this cut-off: a tab left open does not count as work.
 LABELING_IDLE_CUTOFF_SECONDS = float(os.environ.get("LABELING_IDLE_CUTOFF_SECONDS", "120"))
@@ -284,7 +284,7 @@ LABELING_IDLE_CUTOFF_SECONDS = float(os.environ.get("LABELING_IDLE_CUTOFF_SECOND
 # the project's lease length).
 LABELING_ASSIGNMENT_SECONDS = int(os.environ.get("LABELING_ASSIGNMENT_SECONDS", str(30 * 86400)))
 
-# --- images in (issue 3) ---
+# --- images in ---
 # Limits of the ingest service (labeling/ingest/); every one can be set in the environment.
 INGEST_MAX_FILE_BYTES = int(os.environ.get("INGEST_MAX_FILE_BYTES", 256 * 1024 * 1024))
 # Pixels per image (after decoding); Pillow's decompression-bomb guard follows it.
@@ -313,7 +313,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = INGEST_MAX_FILES_PER_REQUEST
 # The worker imports the derivative jobs (they live outside labeling/tasks.py).
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "labeling.ingest.tasks"]
 
-# --- labeling tool (issue 5) ---
+# --- labeling tool ---
 # The box tool's ES modules import each other: hash those import paths as well.
 if not DEBUG:
     STORAGES["staticfiles"]["BACKEND"] = "annotate.staticstorage.ModuleManifestStaticFilesStorage"
@@ -322,7 +322,7 @@ if not DEBUG:
 LABELING_TOOL_HEARTBEAT_SECONDS = float(os.environ.get("LABELING_TOOL_HEARTBEAT_SECONDS", "30"))
 LABELING_TOOL_IDLE_SECONDS = float(os.environ.get("LABELING_TOOL_IDLE_SECONDS", "60"))
 
-# --- quality (issue 6) ---
+# --- quality ---
 # The sweep leaves pending reports younger than this alone (they are in a queue).
 QUALITY_SWEEP_GRACE_SECONDS = float(os.environ.get("QUALITY_SWEEP_GRACE_SECONDS", "120"))
 # Fault injection for the killed-worker test only: each quality job sleeps this

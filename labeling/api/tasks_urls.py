@@ -1,4 +1,4 @@
-"""Routes of task distribution and the annotation API (issue 4)."""
+"""Routes of task distribution and the annotation API."""
 
 from django.urls import path
 
