@@ -162,7 +162,7 @@ def _train(run: ModelRun) -> None:
                        .order_by("id").values_list("id", "task_id"))
     boxes: dict[int, list[dict]] = {}
     for annotation_id, label, x, y, w, h in Box.objects.filter(
-            annotation_id__in=[a for a, _ in annotations]).order_by("id").values_list(
+            annotation_id__in=[a for a, _task in annotations]).order_by("id").values_list(
             "annotation_id", "label__name", "x", "y", "width", "height"):
         boxes.setdefault(annotation_id, []).append({"label": label, "x": x, "y": y, "width": w, "height": h})
     payload = []
