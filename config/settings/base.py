@@ -324,8 +324,6 @@ INGEST_UPLOAD_PARALLEL = int(os.environ.get("INGEST_UPLOAD_PARALLEL", 2))
 INGEST_ORPHAN_MIN_AGE_SECONDS = int(os.environ.get("INGEST_ORPHAN_MIN_AGE_SECONDS", str(6 * 3600)))
 # Django refuses multipart bodies with more files than this before any view runs.
 DATA_UPLOAD_MAX_NUMBER_FILES = INGEST_MAX_FILES_PER_REQUEST
-# The worker imports the derivative jobs (they live outside labeling/tasks.py).
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "labeling.ingest.tasks"]
 
 # --- labeling tool ---
 # The box tool's ES modules import each other: hash those import paths as well.
@@ -339,9 +337,6 @@ LABELING_TOOL_IDLE_SECONDS = float(os.environ.get("LABELING_TOOL_IDLE_SECONDS", 
 # --- quality ---
 # The sweep leaves pending reports younger than this alone (they are in a queue).
 QUALITY_SWEEP_GRACE_SECONDS = float(os.environ.get("QUALITY_SWEEP_GRACE_SECONDS", "120"))
-# Fault injection for the killed-worker test only: each quality job sleeps this
-# long before scoring, so the test can kill the worker mid-job. Keep it 0.
-QUALITY_FAULT_DELAY_SECONDS = float(os.environ.get("QUALITY_FAULT_DELAY_SECONDS", "0"))
 # Celery's Django fixup closes the database connection around EVERY task unless
 # this is set: a fresh PostgreSQL connection per quality job cost more than the
 # job itself (bench/README.md). Connections are recycled every 2×N tasks;
@@ -410,4 +405,3 @@ ML_IMAGE_LINK_SECONDS = int(os.environ.get("ML_IMAGE_LINK_SECONDS", "900"))
 # Tasks per /predict call, and how often a timed-out call is tried again.
 ML_PREDICT_BATCH = int(os.environ.get("ML_PREDICT_BATCH", "8"))
 ML_BACKEND_RETRIES = int(os.environ.get("ML_BACKEND_RETRIES", "2"))
-CELERY_IMPORTS = [*CELERY_IMPORTS, "labeling.mlbackends.tasks"]

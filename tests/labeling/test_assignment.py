@@ -206,7 +206,7 @@ def test_a_rejected_annotation_goes_back_to_its_annotator_for_rework():
 
 
 def test_the_beat_task_releases_expired_leases():
-    from labeling.beat import lease_sweep_expired_task
+    from labeling.jobs import lease_sweep_expired_task
 
     project = make_project(gold_rate=0)
     task = make_task(project)

@@ -6,7 +6,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from labeling.models import Annotation, QualityReport, Task
 from labeling.quality.enqueue import quality_check_enqueue, quality_sweep
 from labeling.quality.report import quality_report_compute
-from labeling.tasks import TRANSIENT, quality_report_compute_task
+from labeling.jobs import TRANSIENT, quality_report_compute_task
 from tests.factories import make_task
 from tests.quality.helpers import YAKS, annotators, submit
 
@@ -203,7 +203,7 @@ def test_retries_only_transient_errors_and_a_bug_marks_the_report_failed(project
     def bug(**kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("labeling.tasks.quality_report_compute", bug)
+    monkeypatch.setattr("labeling.jobs.quality_report_compute", bug)
     with pytest.raises(ValueError):
         quality_report_compute_task.apply(args=(report.pk,), throw=True)
     report.refresh_from_db()
@@ -212,7 +212,7 @@ def test_retries_only_transient_errors_and_a_bug_marks_the_report_failed(project
 
 def test_server_cpu_time_goes_to_the_energy_ledger(project, monkeypatch):
     calls = []
-    monkeypatch.setattr("labeling.tasks.energy_record_usage", lambda **kw: calls.append(kw))
+    monkeypatch.setattr("labeling.jobs.energy_record_usage", lambda **kw: calls.append(kw))
     task = make_task(project, status=Task.Status.SUBMITTED)
     (user,) = annotators(project, 1)
     annotation = submit(task, user, YAKS)
