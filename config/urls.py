@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.language import set_language
 from config.api_docs import DocsView, SchemaView
+from config.i18n_views import javascript_catalog
 from config.errors_views import api_not_found, favicon
 
 # The API: accounts (tokens, users, the audit trail) and labeling (everything else).
@@ -18,6 +20,9 @@ urlpatterns = [
     path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/<path:rest>", api_not_found),
     path("favicon.ico", favicon),
+    # gettext, ngettext, interpolate... as globals of every page (base.html loads it first).
+    path("i18n/js/", javascript_catalog, name="javascript-catalog"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("annotate.urls")),
 ]
 # Pages (not the API, which keeps its JSON errors) get styled error pages.

@@ -10,6 +10,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.factories import *  # noqa: E402,F401,F403
 
 
+def pytest_configure(config):
+    """Translations: the .mo files are built from the .po catalogs, as `make install` does."""
+    from config.i18n import compile_all
+
+    compile_all()
+
+
 def pytest_collection_modifyitems(config, items):
     has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
     has_chromium = bool(shutil.which("/usr/bin/chromium"))

@@ -1,27 +1,30 @@
-// Keyboard shortcuts. The table doubles as the help overlay's content.
+// Keyboard shortcuts. The list doubles as the help overlay's content.
 
 import { acceptPredictions, clearPredictions } from "./predictions.js";
 
-export const SHORTCUTS = [
-  ["drag", gettext("draw a box (on a box: move it; on a handle: resize it)")],
-  ["N", gettext("draw mode on / off: every drag draws, even inside other boxes")],
-  ["1 – 9", gettext("with a box selected: relabel that box only; with none: the label for new boxes")],
-  ["Tab / Shift+Tab", gettext("select the next / previous box")],
-  ["Esc", gettext("deselect, leave draw mode, close this help")],
-  ["Del / Backspace", gettext("delete the selected box")],
-  [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel; with none selected, pan")],
-  ["H", gettext("hide / show the selected box")],
-  ["Ctrl+Z / Ctrl+Shift+Z", gettext("undo / redo")],
-  ["Ctrl+S", gettext("save now")],
-  ["Ctrl+Enter", gettext("submit and open the next task")],
-  ["K", gettext("skip this task (asks for a reason)")],
-  [gettext("wheel, + / −"), gettext("zoom (around the cursor)")],
-  [gettext("0 or F"), gettext("fit the image")],
-  [gettext("Space + drag"), gettext("pan")],
-  ["A / C", gettext("accept all model predictions / clear the untouched ones")],
-  ["M", gettext("go to the buttons of the message above the image (Tab between them, Esc back)")],
-  ["?", gettext("show / hide this help")],
-];
+// A function, not a table: gettext must run after the catalog has loaded.
+export function shortcuts() {
+  return [
+    [gettext("drag"), gettext("draw a box (on a box: move it; on a handle: resize it)")],
+    ["N", gettext("draw mode on / off: every drag draws, even inside other boxes")],
+    ["1 – 9", gettext("with a box selected: relabel that box only; with none: the label for new boxes")],
+    ["Tab / Shift+Tab", gettext("select the next / previous box")],
+    ["Esc", gettext("deselect, leave draw mode, close this help")],
+    ["Del / Backspace", gettext("delete the selected box")],
+    [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel; with none selected, pan")],
+    ["H", gettext("hide / show the selected box")],
+    ["Ctrl+Z / Ctrl+Shift+Z", gettext("undo / redo")],
+    ["Ctrl+S", gettext("save now")],
+    ["Ctrl+Enter", gettext("submit and open the next task")],
+    ["K", gettext("skip this task (asks for a reason)")],
+    [gettext("wheel, + / −"), gettext("zoom (around the cursor)")],
+    [gettext("0 or F"), gettext("fit the image")],
+    [gettext("Space + drag"), gettext("pan")],
+    ["A / C", gettext("accept all model predictions / clear the untouched ones")],
+    ["M", gettext("go to the buttons of the message above the image (Tab between them, Esc back)")],
+    ["?", gettext("show / hide this help")],
+  ];
+}
 
 function inFormControl(target) {
   return target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);

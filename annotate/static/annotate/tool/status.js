@@ -2,52 +2,64 @@
 // the banners that explain what happened (conflicts, expired leases, review
 // comments, restored drafts).
 
-// Watt-hours below a kilowatt-hour, with two significant digits for small
-// figures; nothing measured yet (no figure, or zero) shows a dash, never "0.0 Wh".
+// Watt-hours below a kilowatt-hour, two significant digits for small figures;
+// nothing measured yet (no figure, or zero) is a dash, never a made-up "0.0 Wh".
 export function formatEnergy(kwh) {
   if (kwh == null || !(kwh > 0)) return "—";
+  if (kwh >= 1) return `${l10n.number(kwh, { maximumFractionDigits: 2 })} kWh`;
   const wh = kwh * 1000;
-  if (wh >= 1000) return `${kwh.toLocaleString(undefined, { maximumFractionDigits: 2 })} kWh`;
   const digits = wh >= 10 ? { maximumFractionDigits: 0 } : { maximumSignificantDigits: 2 };
-  return `${wh.toLocaleString(undefined, digits)} Wh`;
+  return `${l10n.number(wh, digits)} Wh`;
 }
 
 export function renderEnergy(el, energy) {
-  const kwh = energy && energy.kwh;
-  if (kwh == null || !(kwh > 0)) {
-    el.textContent = `${gettext("Energy:")} —`;
+  if (!energy || !(energy.kwh > 0)) {
+    el.textContent = gettext("Energy: —");
     el.title = gettext("No energy has been measured or estimated for this task yet.");
     el.dataset.basis = "unknown";
     return;
   }
   const share = energy.clean_share == null
     ? gettext("clean share unknown")
-    : interpolate(gettext("%s%% clean"), [Math.round(energy.clean_share * 100)]);
-  el.textContent = `${formatEnergy(kwh)} · ${share}`;
-  const co2 = energy.co2e_g == null ? "" : `, ${energy.co2e_g.toLocaleString(undefined, { maximumFractionDigits: 1 })} g CO2e`;
-  el.title = interpolate(gettext("Energy used on this task (%(basis)s)%(co2)s"), { basis: energy.basis, co2 }, true);
+    : interpolate(gettext("%(share)s clean"), { share: l10n.percent(energy.clean_share) }, true);
+  el.textContent = `${formatEnergy(energy.kwh)} · ${share}`;
+  const basis = BASIS_TEXT[energy.basis] ? BASIS_TEXT[energy.basis]() : energy.basis;
+  el.title = energy.co2e_g == null
+    ? interpolate(gettext("Energy used on this task (%(basis)s)"), { basis }, true)
+    : interpolate(gettext("Energy used on this task (%(basis)s), %(co2)s g CO2e"),
+      { basis, co2: l10n.number(energy.co2e_g, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) }, true);
   el.dataset.basis = energy.basis || "";
 }
+
+const BASIS_TEXT = {
+  measured: () => gettext("measured"),
+  estimated: () => gettext("estimated"),
+  mixed: () => gettext("partly measured"),
+};
 
 // my-progress: {today, total, date}: tasks submitted today and in all.
 export function renderProgress(el, data) {
   if (!data || data.today == null) { el.textContent = ""; return; }
-  el.textContent = interpolate(gettext("%(today)s submitted today · %(total)s in all"), data, true);
-  el.title = interpolate(gettext("Your submitted tasks in this project (day: %s)"), [data.date]);
+  el.textContent = interpolate(
+    ngettext("%(today)s submitted today · %(total)s in all", "%(today)s submitted today · %(total)s in all", data.today),
+    { today: l10n.number(data.today), total: l10n.number(data.total) }, true);
+  el.title = interpolate(gettext("Your submitted tasks in this project (day: %(date)s)"),
+    { date: l10n.date(`${data.date}T12:00:00+08:00`) }, true);
 }
 
+// Functions, not strings: gettext must run after the catalog has loaded.
 const SAVE_TEXT = {
-  saved: gettext("All changes saved"),
-  dirty: gettext("Unsaved changes…"),
-  saving: gettext("Saving…"),
-  offline: gettext("Offline — kept in this browser"),
-  error: gettext("Save failed — retrying"),
-  blocked: gettext("Not saved — see the message"),
-  readonly: gettext("Read-only"),
+  saved: () => gettext("All changes saved"),
+  dirty: () => gettext("Unsaved changes…"),
+  saving: () => gettext("Saving…"),
+  offline: () => gettext("Offline — kept in this browser"),
+  error: () => gettext("Save failed — retrying"),
+  blocked: () => gettext("Not saved — see the message"),
+  readonly: () => gettext("Read-only"),
 };
 
 export function renderSaveState(el, state) {
-  el.textContent = SAVE_TEXT[state] || state;
+  el.textContent = SAVE_TEXT[state] ? SAVE_TEXT[state]() : state;
   el.dataset.state = state;
 }
 
@@ -137,7 +149,7 @@ export class Notices {
       more.className = "link more";
       more.setAttribute("data-testid", "notice-more");
       const n = all.length - 1;
-      more.textContent = interpolate(ngettext("%s more message", "%s more messages", n), [n]);
+      more.textContent = interpolate(ngettext("%(n)s more message", "%(n)s more messages", n), { n: l10n.number(n) }, true);
       more.addEventListener("click", () => {
         const i = all.indexOf(current);
         this.pinned = all[(i + 1) % all.length].id;
