@@ -70,7 +70,7 @@ def test_failed_gold_goes_to_review_and_passed_gold_stays_in_the_pool(
     project.save()
     gold = [{"label": "yak", "x": 10, "y": 10, "width": 50, "height": 40},
             {"label": "snow_leopard", "x": 400, "y": 300, "width": 60, "height": 50}]
-    # Gold tasks stay open for everyone (issue 4): each submission is routed on its own.
+    # Gold tasks stay open for everyone: each submission is routed on its own.
     task = make_task(project, is_gold=True, gold_boxes=gold)
     good_task = make_task(project, is_gold=True, gold_boxes=gold)
     (user,) = annotators(project, 1)
