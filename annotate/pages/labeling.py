@@ -20,7 +20,7 @@ TOOL_MODULES = ["annotate/http.js"] + [
     f"annotate/tool/{name}.js"
     for name in [
         "activity", "api", "autosave", "boxlist", "drafts", "editor", "geometry", "help",
-        "history", "ids", "interactions", "predictions", "shortcuts", "stage", "status", "tiles",
+        "history", "ids", "interactions", "messages", "predictions", "shortcuts", "stage", "status", "tiles",
     ]
 ]
 
