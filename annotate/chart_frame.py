@@ -160,7 +160,10 @@ class Frame:
         base = self.top + self.plot_height
         out.append(f'<line x1="{self.left}" x2="{self.left + self.plot_width}" y1="{base}" y2="{base}" stroke="#888"/>')
         for frac, text in x_ticks:
-            out.append(f'<text class="tick" x="{self.x(frac):.1f}" y="{base + FONT_PX + 6:.1f}" font-size="{FONT_PX}" '
+            # Centred under its mark, but never past the chart's edges.
+            half = text_width(text) / 2
+            x = min(max(self.x(frac), half + 2), self.width - half - 2)
+            out.append(f'<text class="tick" x="{x:.1f}" y="{base + FONT_PX + 6:.1f}" font-size="{FONT_PX}" '
                        f'text-anchor="middle" fill="#4a5560">{escape(text)}</text>')
         if self.y_title:
             cy = self.top + self.plot_height / 2

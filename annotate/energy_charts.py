@@ -27,6 +27,8 @@ CLEAN = "#2e8b57"
 OTHER = "#b0b7bf"
 UNKNOWN = "#e0a030"
 LINE = "#1f6fb2"
+# The report's cards span the page: a wide drawing keeps its text near 12 px on a laptop screen.
+WIDE = 1200
 SHARE_TICKS = [(0.0, "0 %"), (0.5, "50 %"), (1.0, "100 %")]
 
 
@@ -82,7 +84,7 @@ def stacked_energy(rows: list[dict], *, label: str, tz: tzinfo | None = None, ho
     The card's heading is the visible title unless ``title`` is given.
     """
     if not rows:
-        frame = Frame(title=title, plot_height=120)
+        frame = Frame(title=title, width=WIDE, plot_height=120)
         note = (f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
                 f'fill="#66737f">{escape(_("No energy recorded yet"))}</text>')
         return frame.render([note], label=label, testid="energy-chart")
@@ -98,7 +100,7 @@ def stacked_energy(rows: list[dict], *, label: str, tz: tzinfo | None = None, ho
     if any(s is not None for s in shares):
         legend.append(LegendItem(_("clean share (broken where unknown)"), LINE))
     frame = Frame(
-        title=title, width=720, plot_height=200, legend=legend,
+        title=title, width=WIDE, plot_height=240, legend=legend,
         y_title=_("Energy (%(unit)s)") % {"unit": unit}, y_labels=labels,
         right_title=_("Clean share (%)"), right_labels=[t for _f, t in SHARE_TICKS],
         x_title=_("Local time (%(tz)s)") % {"tz": str(tz)} if tz else _("Local time"),
@@ -149,14 +151,14 @@ def share_bars(rows: list[tuple[str, dict]], *, label: str, title: str = "") -> 
         texts.append(text)
     row_h = 26
     frame = Frame(
-        title=title, width=720, plot_height=max(row_h * len(rows), 30),
+        title=title, width=WIDE, plot_height=max(row_h * len(rows), 30),
         legend=[LegendItem(_("clean share"), CLEAN, "box"), LegendItem(_("rest"), OTHER, "box")] if rows else [],
         y_labels=[name for name, _vals in rows],
         x_title=_("Clean share of the energy (%)") if rows else "",
     )
     # The figures go at the right end of each row: reserve the widest one's room.
     text_room = max((text_width(t) for t in texts), default=0) + 12
-    plot_w = max(frame.plot_width - text_room, 120)
+    plot_w = min(max(frame.plot_width - text_room, 120), 640)
     marks = []
     if not rows:
         marks.append(f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
@@ -179,7 +181,7 @@ def share_bars(rows: list[tuple[str, dict]], *, label: str, title: str = "") -> 
 def forecast_line(points: list[dict], marks: list[tuple[object, str]], *, label: str, tz, title: str = "") -> SafeString:
     """Clean share of the coming hours as steps, with planned starts of deferred jobs marked."""
     if not points:
-        frame = Frame(title=title or label, plot_height=60)
+        frame = Frame(title=title or label, width=WIDE, plot_height=60)
         note = (f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
                 f'fill="#66737f">{escape(_("No forecast for this site"))}</text>')
         return frame.render([note], label=label)
@@ -189,7 +191,7 @@ def forecast_line(points: list[dict], marks: list[tuple[object, str]], *, label:
     if shown_marks:
         legend.append(LegendItem(_("planned start of a deferred job"), LINE, "dash"))
     frame = Frame(
-        title=title or label, width=720, plot_height=140, legend=legend,
+        title=title or label, width=WIDE, plot_height=140, legend=legend,
         y_title=_("Clean share (%)"), y_labels=[t for _f, t in SHARE_TICKS],
         x_title=_("Local time (%(tz)s)") % {"tz": str(tz)},
     )

@@ -108,7 +108,20 @@ def shoot_tool(page, base: str, project_id: int, env: dict) -> None:
         page.mouse.move(*at(gold["x"] + gold["width"], gold["y"] + gold["height"]), steps=4)
         page.mouse.up()
     page.keyboard.press("n")  # leave draw mode; the last box stays selected with its handles
-    page.mouse.move(*at(800, 600))
+    # Zoom in around the herd (the wheel zooms around the cursor).
+    cx = sum(g["x"] + g["width"] / 2 for g in boxes) / len(boxes)
+    cy = sum(g["y"] + g["height"] / 2 for g in boxes) / len(boxes)
+    page.mouse.move(*at(cx, cy))
+    for _ in range(2):
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(150)  # let each wheel step land before the next (a picture, not a test)
+    # Space+drag: bring the herd to the middle of the stage.
+    page.keyboard.down(" ")
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=6)
+    page.mouse.up()
+    page.keyboard.up(" ")
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.3)
     page.wait_for_selector('[data-testid="save-state"][data-state="saved"]')
     page.screenshot(path=str(DOCS / "labeling.png"))
 
@@ -144,7 +157,7 @@ def main() -> None:
                 for name, path in [("stats", "stats/"), ("green_report", "energy/"), ("datasets", "datasets/")]:
                     page.goto(f"{base}/annotate/projects/{project_id}/{path}")
                     page.wait_for_load_state("networkidle")
-                    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=name != "datasets")
+                    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
                 browser.close()
         finally:
             server.send_signal(signal.SIGTERM)
