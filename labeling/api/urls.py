@@ -8,7 +8,17 @@ loop: ``labeling/mlbackends/api.py``); the routes are the public contract in
 from django.urls import path
 
 from labeling.api import (
-    audit, energy, exports, image_tiles, images, images_ingest, imports, me, projects, review, tasks,
+    audit,
+    energy,
+    exports,
+    image_tiles,
+    images,
+    images_ingest,
+    imports,
+    me,
+    projects,
+    review,
+    tasks,
 )
 from labeling.mlbackends import api as ml
 from labeling.predictions import quality_api
