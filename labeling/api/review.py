@@ -19,8 +19,12 @@ class ReviewDecisionSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     boxes = serializers.ListField(child=serializers.JSONField(), required=False, max_length=5000)
     annotation = serializers.IntegerField(required=False, min_value=1)
+    accept_all = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data):
+        if data.get("accept_all") and data["decision"] != Review.Decision.ACCEPT:
+            raise serializers.ValidationError({"accept_all": ["Only an accept can take every annotation."]},
+                                              code="invalid")
         if data["decision"] == Review.Decision.FIX and "boxes" not in data:
             raise serializers.ValidationError({"boxes": ["A fix needs the corrected boxes."]}, code="required")
         if data["decision"] != Review.Decision.FIX and "boxes" in data:
@@ -35,6 +39,7 @@ class _VerdictSchema(StrictSerializer):
 
 class AcceptSchema(_VerdictSchema):
     decision = serializers.ChoiceField(choices=[Review.Decision.ACCEPT])
+    accept_all = serializers.BooleanField(required=False, default=False)
 
 
 class RejectSchema(_VerdictSchema):
@@ -108,7 +113,7 @@ class TaskReviewView(APIView):
         decision = data.validated_data["decision"]
         comment = data.validated_data.get("comment", "")
         if decision == Review.Decision.ACCEPT:
-            made = review.review_accept(comment=comment, **args)
+            made = review.review_accept(comment=comment, accept_all=data.validated_data["accept_all"], **args)
         elif decision == Review.Decision.REJECT:
             made = review.review_reject(comment=comment, **args)
         else:
