@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("labeling.api.images_urls")),
     path("", include("labeling.api.tasks_urls")),
     path("", include("labeling.api.review_urls")),
+    path("", include("labeling.api.team_urls")),
     path("", include("labeling.api.exports_urls")),
     path("", include("labeling.api.energy_urls")),
     path("", include("labeling.mlbackends.urls")),

@@ -19,7 +19,7 @@ TOOL_MODULES = [
     f"annotate/tool/{name}.js"
     for name in [
         "activity", "api", "autosave", "boxlist", "drafts", "editor", "geometry", "help",
-        "history", "interactions", "shortcuts", "stage", "status", "tiles",
+        "history", "interactions", "lapsed", "shortcuts", "stage", "status", "tiles",
     ]
 ]
 

@@ -83,6 +83,10 @@ TILES = roles(anonymous=401, annotator=404, leased=ANY, outsider=404, supervisor
 # Supervisors reach the object lookup; these ids name no backend or run: 404.
 NO_SUCH_MODEL_OBJECT = roles(anonymous=401, annotator=403, outsider=404, supervisor=404, client=403, other_client=404,
                              admin=404)
+# An annotator's own work: annotators (and admins, who hold every capability).
+OWN_WORK = roles(anonymous=401, annotator=200, outsider=404, supervisor=403, client=403, other_client=404, admin=200)
+PAGE_OWN_WORK = roles(anonymous=LOGIN, annotator=200, outsider=404, supervisor=403, client=403, other_client=404,
+                      admin=200)
 PAGE_TASK = roles(anonymous=LOGIN, annotator=404, leased=200, outsider=404, supervisor=ANY, client=ANY,
                   other_client=404, admin=ANY)
 
@@ -159,6 +163,8 @@ ROWS: list[Row] = [
     Row("/api/v1/tasks/{task}/", "GET", TASK_READ),
     Row("/api/v1/projects/{project}/tasks/", "GET", MEMBER_READ),
     Row("/api/v1/projects/{project}/my-progress/", "GET", MEMBER_READ),
+    Row("/api/v1/projects/{project}/my-work/", "GET", OWN_WORK),
+    Row("/api/v1/tasks/{task}/take-back/", "POST", ANNOTATE),
     Row("/api/v1/tasks/{task}/assign/", "POST",
         roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
               other_client=404, admin=OK),
@@ -219,6 +225,7 @@ ROWS: list[Row] = [
     Row("/annotate/projects/{project}/stats/", "GET", PAGE_MANAGE),
     Row("/annotate/projects/{project}/map/", "GET", PAGE_MANAGE),
     Row("/annotate/projects/{project}/energy/", "GET", PAGE_REPORT),
+    Row("/annotate/projects/{project}/my-work/", "GET", PAGE_OWN_WORK),
 ]
 
 # Routes outside the table on purpose, with the reason.

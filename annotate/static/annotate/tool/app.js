@@ -16,6 +16,7 @@ import { Stage } from "./stage.js";
 import { Saver } from "./autosave.js";
 import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
 import { bindPredictionPanel, offerPredictions } from "./predictions.js";
+import { isLapsed, offerTakeBack } from "./lapsed.js";
 
 const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
@@ -155,6 +156,7 @@ class Tool extends Editor {
       this.notices.show("readonly", { kind: "info", text: `This task is ${annotation.status}; it can no longer be edited here.` });
     }
     this.applyDraft(annotation);
+    if (this.editable && isLapsed(task, annotation)) offerTakeBack(this);
     offerPredictions(this, annotation);
     this.toolbarState();
     this.changed();
@@ -171,7 +173,7 @@ class Tool extends Editor {
       }
     }
     this.stage.canvas.dataset.drawnTaskId = task.id;
-    this.startHeartbeat();
+    if (task.lease) this.startHeartbeat();
   }
 
   toolbarState() {

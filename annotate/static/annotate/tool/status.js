@@ -32,6 +32,7 @@ const SAVE_TEXT = {
   error: "Save failed — retrying",
   blocked: "Not saved — see the message",
   readonly: "Read-only",
+  lapsed: gettext("Lease lapsed — not saving"),
 };
 
 export function renderSaveState(el, state) {

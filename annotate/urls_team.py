@@ -1,0 +1,7 @@
+from django.urls import path
+
+from annotate.pages import team
+
+urlpatterns = [
+    path("annotate/projects/<int:project_id>/my-work/", team.my_work_page, name="my-work-page"),
+]
