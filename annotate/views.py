@@ -18,6 +18,7 @@ PROJECT_PAGES = [
     ("tasks.annotate", "my-work-page", _("My work"), "open-my-work"),
     ("exports.download", "project-datasets", _("Datasets"), "open-datasets"),
     ("stats.view", "stats-page", _("Annotator stats"), ""),
+    ("gold.manage", "gold-page", _("Gold tasks"), ""),
     ("images.upload", "images-upload", _("Add images"), ""),
     ("tasks.view_all", "images-map", _("Capture map"), ""),
     ("energy.report", "project-energy-page", _("Green report"), ""),

@@ -57,10 +57,23 @@ def label_create(*, project: Project, name: str, order: int | None = None, **fie
 
 
 def project_update(*, project: Project, **fields) -> Project:
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.save(update_fields=list(fields) or None)
+    with transaction.atomic():
+        before = project.overlap
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.save(update_fields=list(fields) or None)
+        if project.overlap > before:
+            reopen_for_overlap(project)
     return project
+
+
+def reopen_for_overlap(project: Project) -> int:
+    """After overlap was raised: tasks being checked or in review that now lack
+    annotators go back to the pool for the extra ones. Returns how many."""
+    return Task.objects.filter(
+        project=project, is_gold=False, status__in=[Task.Status.SUBMITTED, Task.Status.REVIEW],
+        submitted_count__lt=project.overlap,
+    ).update(status=Task.Status.OPEN)
 
 
 def projects_with_progress(queryset: QuerySet[Project]) -> QuerySet[Project]:

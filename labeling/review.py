@@ -118,6 +118,31 @@ def review_fix(*, task_id: int, reviewer: User, boxes: list, annotation_id: int 
                                                decision=Review.Decision.FIX, comment=comment))
 
 
+def review_early(*, task_id: int, reviewer: User) -> Task:
+    """Put a task that waits for more annotators (or for its check) into review now.
+
+    Only a regular task with at least one submitted annotation; 409
+    ``not_waiting`` otherwise. Whoever still holds a lease on it keeps it until
+    a decision closes the task (an accept revokes it; their draft stays).
+    """
+    with transaction.atomic():
+        task = Task.objects.select_for_update().filter(pk=task_id).first()
+        if task is None:
+            raise NotFound("Not found.")
+        if not task_has_capability(reviewer, task, "review.work"):
+            raise Forbidden("Only the project's supervisors review.")
+        waiting = (not task.is_gold and task.status in (Task.Status.OPEN, Task.Status.SUBMITTED)
+                   and task.annotations.filter(status=Annotation.Status.SUBMITTED).exists())
+        if not waiting:
+            raise Conflict("Only a task with submitted work that is not in review yet can be reviewed early.",
+                           code="not_waiting", status=task.status)
+        task.status = Task.Status.REVIEW
+        task.save(update_fields=["status", "updated_at"])
+        audit_record(actor=reviewer, action=Action.REVIEW, project_id=task.project_id, target_type="task",
+                     target_id=task.pk, details={"decision": "review_early"})
+        return task
+
+
 def _task_in_review(task_id: int, reviewer: User) -> Task:
     task = Task.objects.select_for_update().filter(pk=task_id).first()
     if task is None:

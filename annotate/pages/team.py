@@ -7,6 +7,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotate.pages.guard import page_access
 from labeling.access import access_project
+from labeling.gold import gold_results, gold_tasks
 from labeling.my_work import my_work
 
 
@@ -16,3 +17,12 @@ def my_work_page(request: HttpRequest, project_id: int) -> HttpResponse:
     project = page_access(access_project, request.user, project_id, "tasks.annotate")
     return render(request, "annotate/my_work.html",
                   {"project": project, "work": my_work(project=project, annotator=request.user)})
+
+
+@login_required
+@ensure_csrf_cookie
+def gold_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Supervisors: the gold tasks, marking and unmarking them, and each annotator's results."""
+    project = page_access(access_project, request.user, project_id, "gold.manage")
+    return render(request, "annotate/gold.html", {"project": project, "tasks": gold_tasks(project=project),
+                                                  "results": gold_results(project=project)})

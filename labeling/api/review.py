@@ -11,6 +11,7 @@ from config.query import DB_ID_MAX, IdParam, query_filters
 from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
+from labeling.counts import project_counts
 from labeling.models import Membership, Review, Task
 
 
@@ -120,6 +121,25 @@ class TaskReviewView(APIView):
             made = review.review_fix(boxes=data.validated_data["boxes"], comment=comment, **args)
         made = Review.objects.select_related("reviewer", "task").get(pk=made.pk)
         return Response(ReviewOutSerializer(made).data)
+
+
+class ReviewWaitingView(APIView):
+    """Tasks waiting for more annotators or for their check, with the queue's counts."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, project_id: int):
+        project = access_project(request.user, project_id, "review.work")
+        return Response({"counts": project_counts(project), "results": review_queue.waiting_items(project=project)})
+
+
+class TaskReviewEarlyView(APIView):
+    """Put a waiting task into review now (409 ``not_waiting`` for any other task)."""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, task_id: int):
+        task = access_task(request.user, task_id, "review.work")
+        task = review.review_early(task_id=task.pk, reviewer=request.user)
+        return Response({"task": task.pk, "status": task.status})
 
 
 class ProjectStatsView(APIView):
