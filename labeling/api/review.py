@@ -12,6 +12,7 @@ from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
 from labeling.counts import project_counts
+from labeling.api.palette import with_annotator_colours
 from labeling.models import Membership, Review, Task
 
 
@@ -101,7 +102,7 @@ class ReviewQueueView(GenericAPIView):
             project=project, flag=filters.get("flag"), annotator_id=filters.get("annotator")
         )
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(review_queue.review_queue_items(page))
+        return self.get_paginated_response(with_annotator_colours(review_queue.review_queue_items(page)))
 
 
 class TaskReviewView(APIView):

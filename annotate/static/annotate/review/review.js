@@ -1,7 +1,8 @@
 // The review queue: worst first, everyone's boxes over the image, accept / reject / fix.
+import { request } from "../http.js";
+
 const config = JSON.parse(document.getElementById("review-config").textContent);
 const labels = JSON.parse(document.getElementById("label-data").textContent);
-const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 const queueEl = document.getElementById("queue");
 const statusEl = document.getElementById("status");
 const filters = document.getElementById("filters");
@@ -23,17 +24,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function api(url, options = {}) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    ...options,
-  });
-  const body = response.status === 204 ? null : await response.json();
-  if (!response.ok) throw new Error(body && body.detail ? body.detail : `HTTP ${response.status}`);
-  return body;
-}
-
 function say(text, isError = false) {
   statusEl.textContent = text;
   statusEl.className = isError ? "error" : "muted";
@@ -44,8 +34,8 @@ async function load() {
   for (const [k, v] of [...params]) if (!v) params.delete(k);
   params.set("limit", "50");
   const [data, waiting] = await Promise.all([
-    api(`/api/v1/projects/${config.project}/review-queue/?${params}`),
-    api(`/api/v1/projects/${config.project}/review-queue/waiting/`),
+    request("GET", `/api/v1/projects/${config.project}/review-queue/?${params}`),
+    request("GET", `/api/v1/projects/${config.project}/review-queue/waiting/`),
   ]);
   queueEl.replaceChildren(...data.results.map(renderItem));
   renderWaiting(waiting);
@@ -60,7 +50,7 @@ async function load() {
 
 // The counts come from the server (the same selector as every other page), after every decision.
 async function refreshCounts() {
-  const waiting = await api(`/api/v1/projects/${config.project}/review-queue/waiting/`);
+  const waiting = await request("GET", `/api/v1/projects/${config.project}/review-queue/waiting/`);
   renderWaiting(waiting);
   showCounts(queueEl.querySelectorAll("[data-testid=review-item]").length, waiting.counts);
 }
@@ -88,7 +78,7 @@ function renderWaiting(waiting) {
     const early = el("button", { type: "button", class: "quiet", "data-testid": "review-early", text: gettext("Review now"),
       onclick: async () => {
         try {
-          await api(`/api/v1/tasks/${w.task.id}/review-early/`, { method: "POST", body: "{}" });
+          await request("POST", `/api/v1/tasks/${w.task.id}/review-early/`, {});
           say(interpolate(gettext("Task %s is in review now."), [w.task.id]));
           await load();
         } catch (err) { say(err.message, true); }
@@ -160,7 +150,7 @@ function renderItem(item) {
 
   async function decide(payload) {
     try {
-      await api(`/api/v1/tasks/${item.task.id}/review/`, { method: "POST", body: JSON.stringify(payload) });
+      await request("POST", `/api/v1/tasks/${item.task.id}/review/`, payload);
       card.remove();
       say(interpolate(gettext("Task %(task)s: %(decision)s recorded."), { task: item.task.id, decision: payload.decision }, true));
       await refreshCounts();
