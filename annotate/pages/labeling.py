@@ -21,7 +21,7 @@ TOOL_MODULES = ["annotate/http.js"] + [
     f"annotate/tool/{name}.js"
     for name in [
         "activity", "api", "autosave", "boxlist", "drafts", "editor", "geometry", "help",
-        "history", "ids", "interactions", "messages", "predictions", "shortcuts", "stage", "status", "tiles",
+        "history", "ids", "interactions", "lapsed", "messages", "predictions", "shortcuts", "stage", "status", "tiles",
     ]
 ]
 

@@ -28,6 +28,7 @@ class ExportRequestSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=SELECTIONS, default="accepted")
     include_images = serializers.BooleanField(default=False)
     zero_based_categories = serializers.BooleanField(default=False)
+    include_gold = serializers.BooleanField(default=True)
     deferrable = serializers.BooleanField(default=False)
     deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -42,7 +43,7 @@ class ExportSerializer(serializers.ModelSerializer):
         model = Export
         fields = [
             "id", "project", "version", "format", "status", "include_images",
-            "zero_based_categories", "state", "progress", "image_count", "annotation_count",
+            "zero_based_categories", "include_gold", "state", "progress", "image_count", "annotation_count",
             "category_count", "byte_size", "sha256", "requested_by", "created_at",
             "finished_at", "error", "filename", "download_url",
         ]
@@ -77,6 +78,7 @@ class ProjectExportsView(APIView):
             selection=options["status"],
             include_images=options["include_images"],
             zero_based_categories=options["zero_based_categories"],
+            include_gold=options["include_gold"],
             deferrable=options["deferrable"],
             deadline=options["deadline"],
         )

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from accounts.roles import Role
 from config.serializers import StrictModelSerializer, StrictSerializer
 from labeling.api.image_urls import image_url, tiles_url
+from labeling.counts import counts_of
 from labeling.models import Image, LabelClass, Membership, Project
 
 
@@ -50,12 +51,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         return roles.get(project.pk)
 
     def get_progress(self, project: Project) -> dict:
-        return {
-            "tasks": getattr(project, "task_count", None),
-            "done": getattr(project, "done_count", None),
-            "in_review": getattr(project, "review_count", None),
-            "accepted": getattr(project, "accepted_count", None),
-        }
+        if not hasattr(project, "task_count"):
+            return dict.fromkeys(["tasks", "done", "in_review", "accepted"])
+        return counts_of(project)
 
 
 class ProjectCreateSerializer(StrictModelSerializer):
