@@ -209,3 +209,16 @@ def test_an_offline_submit_says_why_and_what_to_do(live_server, page, setup):
     page.click('[data-testid="submit-again"]')
     page.locator('[data-testid="all-done"]').wait_for(state="visible")
     assert len(stored_boxes(task, user)) == 1
+
+
+def test_no_box_beyond_the_projects_limit_is_drawn(live_server, page, setup):
+    project, user, task = setup
+    project.max_boxes_per_image = 1
+    project.save()
+    model = _start(page, live_server, project, user)
+    drag(page, model.to_page(100, 100), model.to_page(300, 300))
+    wait_saved(page)
+    drag(page, model.to_page(500, 500), model.to_page(700, 700))
+    assert "at most 1 box per image" in page.locator('[data-testid="notice-max-boxes"]').inner_text()
+    assert page.locator(ITEMS).count() == 1 and len(stored_boxes(task, user)) == 1
+    assert page.locator('[data-testid="notice-blocked"]').count() == 0
