@@ -117,6 +117,12 @@ def test_a_number_key_relabels_the_selected_box_only_and_sets_new_boxes_without_
     drag(page, model.to_page(900, 900), model.to_page(1000, 1000))
     wait_saved(page)
     assert [b[0] for b in stored_boxes(task, user)] == ["tibetan_antelope", "snow_leopard", "yak"]
+    # "?" lists the rule, and "?" again closes the list.
+    page.keyboard.press("?")
+    help_overlay = page.locator('[data-testid="help-overlay"]')
+    assert "relabel that box only" in help_overlay.inner_text()
+    page.keyboard.press("?")
+    assert not help_overlay.is_visible()
 
 
 def test_a_submitted_task_looks_read_only_and_all_done_disables_the_toolbar(live_server, page, setup):

@@ -33,7 +33,8 @@ function inFormControl(target) {
 export function attachShortcuts(tool) {
   window.addEventListener("keydown", (e) => {
     if (tool.modalOpen()) {
-      if (e.key === "Escape") tool.closeModals();
+      // "?" closes the help it opened; inside the skip dialog it is just a character.
+      if (e.key === "Escape" || (e.key === "?" && !inFormControl(e.target))) tool.closeModals();
       return;
     }
     const ctrl = e.ctrlKey || e.metaKey;
