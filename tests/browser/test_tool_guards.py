@@ -222,3 +222,23 @@ def test_no_box_beyond_the_projects_limit_is_drawn(live_server, page, setup):
     assert "at most 1 box per image" in page.locator('[data-testid="notice-max-boxes"]').inner_text()
     assert page.locator(ITEMS).count() == 1 and len(stored_boxes(task, user)) == 1
     assert page.locator('[data-testid="notice-blocked"]').count() == 0
+
+
+def test_v_switches_model_versions_without_the_mouse(live_server, page, setup):
+    from labeling.models import Prediction
+
+    project, user, task = setup
+    Prediction.objects.create(task=task, model_version="yolo-v1", score=0.9, source="import",
+                              boxes=[{"label": "yak", "x": 10, "y": 10, "width": 50, "height": 40, "score": 0.9}])
+    Prediction.objects.create(task=task, model_version="yolo-v2", score=0.5, source="import",
+                              boxes=[{"label": "yak", "x": 100, "y": 100, "width": 60, "height": 40, "score": 0.8},
+                                     {"label": "yak", "x": 300, "y": 100, "width": 60, "height": 40, "score": 0.7}])
+    _start(page, live_server, project, user)
+    version = page.locator('[data-testid="prediction-version"]')
+    assert version.input_value() == str(Prediction.objects.get(model_version="yolo-v1").pk)
+    assert page.locator(ITEMS).count() == 1
+    page.keyboard.press("v")
+    page.wait_for_function("document.querySelectorAll('[data-testid=box-item]').length === 2")
+    assert version.input_value() == str(Prediction.objects.get(model_version="yolo-v2").pk)
+    page.keyboard.press("v")
+    page.wait_for_function("document.querySelectorAll('[data-testid=box-item]').length === 1")

@@ -76,6 +76,14 @@ export function switchPrediction(tool, predictionId) {
   renderPanel(tool, predictions);
 }
 
+// The V key: the next model version's boxes (in the panel's order), without the mouse.
+export function cyclePrediction(tool) {
+  const predictions = (tool.task && tool.task.predictions) || [];
+  if (predictions.length < 2 || !tool.editable) return;
+  const i = predictions.findIndex((p) => tool.currentPrediction && p.id === tool.currentPrediction.id);
+  switchPrediction(tool, predictions[(i + 1) % predictions.length].id);
+}
+
 function renderPanel(tool, predictions) {
   const panel = tool.$("[data-predictions]");
   if (!panel) return;

@@ -1,6 +1,6 @@
 // Keyboard shortcuts. The list doubles as the help overlay's content.
 
-import { acceptPredictions, clearPredictions } from "./predictions.js";
+import { acceptPredictions, clearPredictions, cyclePrediction } from "./predictions.js";
 
 // A function, not a table: gettext must run after the catalog has loaded.
 export function shortcuts() {
@@ -21,6 +21,7 @@ export function shortcuts() {
     [gettext("0 or F"), gettext("fit the image")],
     [gettext("Space + drag"), gettext("pan")],
     ["A / C", gettext("accept all model predictions / clear the untouched ones")],
+    ["V", gettext("show the next model version's predictions")],
     ["M", gettext("go to the buttons of the message above the image (Tab between them, Esc back)")],
     ["?", gettext("show / hide this help")],
   ];
@@ -93,6 +94,8 @@ export function attachShortcuts(tool) {
       case "K": tool.openSkip(); break;
       case "m":
       case "M": tool.focusNoticeActions(); break;
+      case "v":
+      case "V": cyclePrediction(tool); break;
       case "Escape": tool.setDrawMode(false); tool.select(null); break;
       case "Tab": e.preventDefault(); tool.cycleSelection(e.shiftKey ? -1 : 1); break;
       default: break;
