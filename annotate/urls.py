@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("annotate.urls_energy")),
     path("", include("annotate.urls_images")),
     path("", include("annotate.urls_models")),
+    path("", include("annotate.urls_projects")),
 ]

@@ -14,7 +14,8 @@ ANNOTATOR_COLOURS = ["#e6194b", "#4363d8", "#3cb44b", "#f58231", "#911eb4", "#42
                      "#9a6324", "#469990", "#808000"]
 
 
-def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None):
+def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None,
+                     task_id: int | None = None):
     """``(task id, worst score, flag codes)`` of tasks in review, worst score first.
 
     Unscored tasks come first (nothing vouches for them), then the lowest score.
@@ -23,6 +24,9 @@ def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id:
     reports' JSON, so a flag filter still reads every report of the queue.
     """
     tasks = Task.objects.filter(project=project, status=Task.Status.REVIEW)
+    if task_id is not None:
+        # One task, opened from the task browser.
+        tasks = tasks.filter(pk=task_id)
     if annotator_id is not None:
         tasks = tasks.filter(Exists(Annotation.objects.filter(
             task=OuterRef("pk"), annotator_id=annotator_id, status=Annotation.Status.SUBMITTED

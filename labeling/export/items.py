@@ -88,7 +88,8 @@ def selected_tasks(project: Project, selection: str):
     """The project's tasks in ``selection``."""
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}")
-    tasks = Task.objects.filter(project=project)
+    # Tasks a supervisor left out of datasets stay out of every format.
+    tasks = Task.objects.filter(project=project, export_excluded=False)
     statuses = _TASK_STATUSES[selection]
     return tasks if statuses is None else tasks.filter(status__in=statuses)
 
