@@ -84,6 +84,8 @@ def tasks_bulk(*, project: Project, task_ids: list[int], action: str, actor: Use
     ids = [task.pk for task in tasks]
     now = timezone.now()
     if action == "assign":
+        if annotator_id is None:
+            raise DomainError(_("Choose the annotator to assign these tasks to."), code="no_annotator")
         member = Membership.objects.filter(project=project, user_id=annotator_id).select_related("user").first()
         if member is None:
             raise NotFound(_("That person is not a member of this project."), code="not_a_member")

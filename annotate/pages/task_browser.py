@@ -48,7 +48,7 @@ def _task_ids(values: list[str]) -> list[int] | None:
 
 
 def _bulk(request: HttpRequest, project, annotators) -> None:
-    form = BulkForm(request.POST, annotators=annotators)
+    form = BulkForm(request.POST, annotators=annotators, auto_id="bulk_%s")
     ids = _task_ids(request.POST.getlist("task"))
     if not form.is_valid() or ids is None:
         problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
@@ -90,6 +90,6 @@ def task_browser(request: HttpRequest, project_id: int) -> HttpResponse:
     kept = {key: value for key, value in request.GET.items() if key not in ("after", "before") and value}
     return render(request, "annotate/projects/tasks.html", {
         "project": project, "form": form, "page": page,
-        "bulk": BulkForm(annotators=annotators),
+        "bulk": BulkForm(annotators=annotators, auto_id="bulk_%s"),
         "query": urlencode(kept), "here": request.get_full_path()[len(request.path):],
     }, status=status)
