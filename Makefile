@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_IMAGES ?= 12
 export HOST PORT DEMO_IMAGES
 
-.PHONY: run test install install-dev migrate worker clean
+.PHONY: run test install install-dev migrate worker clean messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,15 @@ $(VENV)/.installed: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Translations: .po (in git) -> .mo with Babel, no system gettext (config/i18n.py).
+messages: $(VENV)/.installed
+	@$(PY) -m config.i18n compile
+
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed messages
 install-dev: $(VENV)/.installed-dev
 
 # Starts the database (the embedded one when DATABASE_URL is unset), migrates,
@@ -37,7 +41,7 @@ worker: install
 	mkdir -p .state
 	$(VENV)/bin/celery -A config worker --beat -l info --concurrency 2 --schedule .state/celerybeat-schedule
 
-test: install-dev
+test: install-dev messages
 	@if [ -x /usr/bin/chromium ]; then echo "browser tests: on (/usr/bin/chromium)"; \
 	  else echo "browser tests: SKIPPED (no /usr/bin/chromium; apt-get install -y chromium)"; fi
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -7,6 +7,8 @@ class User(AbstractUser):
 
     # Power draw of the workstation while labeling; None means the site default.
     device_watts = models.FloatField(null=True, blank=True)
+    # Interface language (a code of settings.LANGUAGES); blank follows the browser.
+    language = models.CharField(max_length=16, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

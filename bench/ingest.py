@@ -216,7 +216,7 @@ def thumbnails(project_id: int, count: int, timeout: float) -> dict:
 def rederive(project_id: int, count: int) -> dict:
     """Forget a project's derivatives, queue every job again, then time a real worker."""
     _django()
-    from labeling.ingest.tasks import image_derivatives
+    from labeling.jobs import image_derivatives
     from labeling.models import Image
 
     subprocess.run([str(Path(sys.executable).parent / "celery"), "-A", "config", "purge", "-f"], check=True,

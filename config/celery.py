@@ -8,7 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("plateau")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Each app keeps its Celery jobs in one module, jobs.py.
+app.autodiscover_tasks(related_name="jobs")
 
 
 @app.on_after_configure.connect

@@ -10,6 +10,7 @@ see but not act on gives 403. Staff admins hold every capability everywhere.
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import CAPABILITIES, Role, role_allows, role_grants, roles_with
@@ -105,18 +106,18 @@ def _require(user: User | AnonymousUser, project_id: int, capability: str, role:
     if user.is_authenticated and user.is_staff:
         return
     if role is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     if not role_allows(role, capability):
-        raise Forbidden("Your role in this project does not allow this.")
+        raise Forbidden(_("Your role in this project does not allow this."))
 
 
 def _as_id(value: object) -> int:
     try:
         number = int(str(value))
     except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
+        raise NotFound(_("Not found.")) from None
     if number < 1 or number > 2**63 - 1:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return number
 
 
@@ -129,7 +130,7 @@ def access_project(user, project_id: object, capability: str = "project.view") -
         projects = projects.annotate(_role=_role_subquery(user, "pk"))
     project = projects.first()
     if project is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     _require(user, pk, capability, getattr(project, "_role", None))
     return project
 
@@ -158,7 +159,7 @@ def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Ta
     # the caller's role and "has this annotator touched the task" in the row.
     row = fetchone(_TASK_SQL, {"task": pk, "user": user.pk if user.is_authenticated else None})
     if row is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     task = _task.build(row)
     task.project = _project.build(row, len(_task))
     task.image = _image.build(row, len(_task) + len(_project))
@@ -166,9 +167,9 @@ def access_task(user, task_id: object, capability: str = "tasks.annotate") -> Ta
         return task
     role, touched = row[-2], bool(row[-1])
     if role is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     if not touched and not role_allows(role, "tasks.read_all"):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     _require(user, task.project_id, capability, role)
     task._viewer_role = (user.pk, role)
     return task
@@ -179,7 +180,7 @@ def access_image(user, image_id: object) -> Image:
     pk = _as_id(image_id)
     image = Image.objects.filter(pk=pk).select_related("task").first()
     if image is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     task = getattr(image, "task", None)
     if task is None:
         access_project(user, image.project_id, "tasks.view_all")
@@ -192,6 +193,6 @@ def access_export(user, export_id: object, capability: str = "exports.download")
     pk = _as_id(export_id)
     export = Export.objects.select_related("project").filter(pk=pk).first()
     if export is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     _require(user, export.project_id, capability, project_role(user, export.project_id))
     return export

@@ -1,21 +1,5 @@
-"""Periodic jobs of the labeling app, merged into the Celery beat schedule.
-
-The Celery app imports this module when it is configured (worker and beat
-alike), so tasks defined here are registered wherever the schedule is.
-Service imports stay inside the task bodies: Django may not be set up yet
-when this module is imported.
-"""
-
-from celery import shared_task
-
-
-@shared_task(name="labeling.lease_sweep_expired")
-def lease_sweep_expired_task() -> int:
-    """Mark expired leases released. Tidying only: the pool ignores them anyway."""
-    from labeling.assignment import lease_sweep_expired
-
-    return lease_sweep_expired()
-
+"""Periodic jobs of the labeling app (defined in ``labeling/jobs.py``), merged into
+the Celery beat schedule."""
 
 SCHEDULE: dict = {
     # Every 5 minutes by default; expired leases stop counting the moment they
@@ -35,5 +19,5 @@ SCHEDULE: dict = {
 
     # Re-queue submitted annotations whose quality job was lost (broker down,
     # worker died). The job itself is labeling.tasks.quality_sweep_task.
-    "labeling-quality-sweep": {"task": "labeling.tasks.quality_sweep_task", "schedule": 60.0},
+    "labeling-quality-sweep": {"task": "labeling.jobs.quality_sweep_task", "schedule": 60.0},
 }

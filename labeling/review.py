@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
@@ -101,7 +102,7 @@ def review_fix(*, task_id: int, reviewer: User, boxes: list, annotation_id: int 
 def _task_in_review(task_id: int, reviewer: User) -> Task:
     task = Task.objects.select_for_update().filter(pk=task_id).first()
     if task is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     if not task_has_capability(reviewer, task, "review.work"):
         raise Forbidden("Only the project's supervisors review.")
     if task.status != Task.Status.REVIEW:

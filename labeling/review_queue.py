@@ -8,12 +8,6 @@ from django.db.models import Exists, F, OuterRef, Subquery
 
 from labeling.models import Annotation, Box, Project, QualityReport, Task
 
-# One colour per annotator of a task, in submission order (label colours are
-# for labels; here the question is "whose box is this").
-ANNOTATOR_COLOURS = ["#e6194b", "#4363d8", "#3cb44b", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
-                     "#9a6324", "#469990", "#808000"]
-
-
 def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None,
                      task_id: int | None = None):
     """``(task id, worst score, flag codes)`` of tasks in review, worst score first.
@@ -118,12 +112,11 @@ def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> 
     for task_id, score, codes in task_rows:
         task = tasks[task_id]
         entries = []
-        for index, annotation in enumerate(by_task[task_id]):
+        for annotation in by_task[task_id]:
             report = reports.get((annotation.pk, annotation.version))
             entries.append({
                 "id": annotation.pk,
                 "annotator": {"id": annotation.annotator_id, "username": annotation.annotator.username},
-                "colour": ANNOTATOR_COLOURS[index % len(ANNOTATOR_COLOURS)],
                 "status": annotation.status,
                 "version": annotation.version,
                 "submitted_at": annotation.submitted_at,

@@ -66,9 +66,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the language cookie (the header's switcher), else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language wins over the cookie and the header.
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -84,6 +88,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -115,7 +120,15 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-LANGUAGE_CODE = "en-us"
+# The interface's languages; catalogs in locale/ (config/i18n.py builds them).
+# Label display names have languages of their own (labeling.label_names).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "plateau_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Stored in UTC, shown in plateau time, in the format of the page's language.
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -139,8 +152,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Both apply the signed-in user's saved language (accounts/language.py).
+        "accounts.language.TokenAuthentication",
+        "accounts.language.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -310,8 +324,6 @@ INGEST_UPLOAD_PARALLEL = int(os.environ.get("INGEST_UPLOAD_PARALLEL", 2))
 INGEST_ORPHAN_MIN_AGE_SECONDS = int(os.environ.get("INGEST_ORPHAN_MIN_AGE_SECONDS", str(6 * 3600)))
 # Django refuses multipart bodies with more files than this before any view runs.
 DATA_UPLOAD_MAX_NUMBER_FILES = INGEST_MAX_FILES_PER_REQUEST
-# The worker imports the derivative jobs (they live outside labeling/tasks.py).
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "labeling.ingest.tasks"]
 
 # --- labeling tool ---
 # The box tool's ES modules import each other: hash those import paths as well.
@@ -325,9 +337,6 @@ LABELING_TOOL_IDLE_SECONDS = float(os.environ.get("LABELING_TOOL_IDLE_SECONDS", 
 # --- quality ---
 # The sweep leaves pending reports younger than this alone (they are in a queue).
 QUALITY_SWEEP_GRACE_SECONDS = float(os.environ.get("QUALITY_SWEEP_GRACE_SECONDS", "120"))
-# Fault injection for the killed-worker test only: each quality job sleeps this
-# long before scoring, so the test can kill the worker mid-job. Keep it 0.
-QUALITY_FAULT_DELAY_SECONDS = float(os.environ.get("QUALITY_FAULT_DELAY_SECONDS", "0"))
 # Celery's Django fixup closes the database connection around EVERY task unless
 # this is set: a fresh PostgreSQL connection per quality job cost more than the
 # job itself (bench/README.md). Connections are recycled every 2×N tasks;
@@ -396,4 +405,3 @@ ML_IMAGE_LINK_SECONDS = int(os.environ.get("ML_IMAGE_LINK_SECONDS", "900"))
 # Tasks per /predict call, and how often a timed-out call is tried again.
 ML_PREDICT_BATCH = int(os.environ.get("ML_PREDICT_BATCH", "8"))
 ML_BACKEND_RETRIES = int(os.environ.get("ML_BACKEND_RETRIES", "2"))
-CELERY_IMPORTS = [*CELERY_IMPORTS, "labeling.mlbackends.tasks"]

@@ -12,19 +12,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.audit import Action, audit_record
-from config.errors import Conflict, DomainError
 from config.serializers import StrictSerializer
 from labeling.access import access_export, access_project
 from labeling.export import jobs
+from labeling.export.download import export_download_open, export_downloadable
 from labeling.export.items import SELECTIONS
 from labeling.export.writer import FORMATS
 from labeling.models import Export
-
-
-class Gone(DomainError):
-    status_code = status.HTTP_410_GONE
-    default_code = "gone"
 
 
 class ExportRequestSerializer(StrictSerializer):
@@ -102,36 +96,13 @@ class ExportDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, export_id: int):
-        export = access_export(request.user, export_id, "exports.download")
-        if export.state in (Export.State.PENDING, Export.State.RUNNING):
-            raise Conflict(
-                "The export is still being made; try again when its state is done.",
-                code="export_not_ready", state=export.state, progress=export.progress,
-            )
-        if export.state == Export.State.FAILED:
-            raise Conflict("The export failed; request a new one.", code="export_failed")
-        if export.state == Export.State.EXPIRED or not export.file:
-            raise Gone("This version's file was removed by the retention policy.",
-                       code="export_expired")
+        export = export_downloadable(access_export(request.user, export_id, "exports.download"))
         etag = f'"{export.sha256}"'
         if request.headers.get("If-None-Match") == etag:
             response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            if not export.file.storage.exists(export.file.name):
-                raise Gone("The export file is missing.", code="export_missing")
-            content_type = "application/zip" if jobs.export_is_zip(export) else "application/json"
-            audit_record(
-                actor=request.user,
-                action=Action.EXPORT_DOWNLOAD,
-                project_id=export.project_id,
-                target_type="export",
-                target_id=export.pk,
-                details={"version": export.version},
-            )
-            response = FileResponse(
-                export.file.open("rb"), as_attachment=True,
-                filename=jobs.export_download_name(export), content_type=content_type,
-            )
+            handle, filename, content_type = export_download_open(export, actor=request.user)
+            response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
         response["ETag"] = etag
         response["X-Checksum-SHA256"] = export.sha256
         response["Cache-Control"] = "private, max-age=0, must-revalidate"

@@ -7,9 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
-from accounts.audit import Action, audit_record
 from config.errors import NotFound
 from labeling.access import access_image
+from labeling.image_files import image_file_for, original_download_record
 
 
 def _file_response(field) -> FileResponse:
@@ -33,19 +33,9 @@ class ImageFileView(APIView):
     @extend_schema(responses=IMAGE_BYTES)
     def get(self, request, image_id: int):
         image = access_image(request.user, image_id)
-        response = _file_response(image.file)
-        # Only originals are audited: the tool fetches display images, thumbnails
-        # and tiles all the time, and those are not the surveyed data itself.
-        # HEAD sends no bytes.
-        if request.method == "GET":
-            audit_record(
-                actor=request.user,
-                action=Action.IMAGE_DOWNLOAD,
-                project_id=image.project_id,
-                target_type="image",
-                target_id=image.pk,
-                details={"name": image.original_name, "sha256": image.sha256},
-            )
+        response = _file_response(image_file_for(image, "original"))
+        if request.method == "GET":  # HEAD sends no bytes
+            original_download_record(image, actor=request.user)
         return response
 
 
@@ -55,7 +45,7 @@ class ImageDisplayView(APIView):
     @extend_schema(responses=IMAGE_BYTES)
     def get(self, request, image_id: int):
         image = access_image(request.user, image_id)
-        return _file_response(image.display or image.file)
+        return _file_response(image_file_for(image, "display"))
 
 
 class ImageThumbnailView(APIView):
@@ -64,4 +54,4 @@ class ImageThumbnailView(APIView):
     @extend_schema(responses=IMAGE_BYTES)
     def get(self, request, image_id: int):
         image = access_image(request.user, image_id)
-        return _file_response(image.thumbnail or image.display or image.file)
+        return _file_response(image_file_for(image, "thumbnail"))

@@ -11,6 +11,7 @@ from config.query import DB_ID_MAX, IdParam, query_filters
 from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
+from labeling.api.palette import with_annotator_colours
 from labeling.models import Membership, Review, Task
 
 
@@ -97,7 +98,7 @@ class ReviewQueueView(GenericAPIView):
             task_id=filters.get("task"),
         )
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(review_queue.review_queue_items(page))
+        return self.get_paginated_response(with_annotator_colours(review_queue.review_queue_items(page)))
 
 
 class TaskReviewView(APIView):

@@ -14,10 +14,10 @@ from django.db import transaction
 from accounts.models import User
 from accounts.organisations import DEMO_ORGANISATION, organisation_join
 from accounts.roles import Role
-from config.jobs import enqueue_on_commit
+from config.broker import enqueue_on_commit
 from labeling.demo.exif import exif_bytes, gps_for_seed
 from labeling.demo.scenes import LABELS, render_scene
-from labeling.ingest.tasks import image_derivatives
+from labeling.jobs import image_derivatives
 from labeling.models import Image, LabelClass, Membership, Project, Task
 
 DEMO_SLUG = "qinghai-lake-survey"

@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.audit import Action, audit_record
 from accounts.models import User
 from config.files import open_atomically
-from config.jobs import enqueue, enqueue_on_commit
+from config.broker import enqueue, enqueue_on_commit
 from energy.services import energy_record_usage, schedule_deferrable
 from labeling.export.items import SELECTIONS, selected_tasks
 from labeling.export.writer import FORMATS, WriteResult, write_export
@@ -99,7 +99,7 @@ def export_request(
                 site=project.energy_site,
             )
         else:
-            from labeling.export.tasks import export_run_task
+            from labeling.jobs import export_run_task
 
             enqueue_on_commit(export_run_task, export_id=export.pk)
             decision = {"decision": "run_now", "reason": "not deferrable"}
@@ -248,7 +248,7 @@ def export_sweep_stuck(*, now: datetime | None = None, limit: int = 200) -> dict
     extra messages do nothing. Deferrable exports are released by energy's
     scheduler instead.
     """
-    from labeling.export.tasks import export_run_task
+    from labeling.jobs import export_run_task
 
     now = now or timezone.now()
     pending_cutoff = now - timedelta(seconds=settings.EXPORT_REQUEUE_AFTER_SECONDS)

@@ -7,20 +7,27 @@ Output names are fixed per image, so running the job again replaces files
 rather than adding new ones.
 """
 
+import logging
 import math
 import shutil
+import time
 from io import BytesIO
 
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from energy.services import energy_record_usage
 from labeling.ingest.limits import current_limits
 from labeling.ingest.validate import apply_pillow_limits
 from labeling.models import Image
+
+logger = logging.getLogger(__name__)
 
 JPEG_QUALITY = 85
 DRAFT_TOLERANCE = 0.95
@@ -149,3 +156,36 @@ def _to_rgb(picture: PILImage.Image) -> PILImage.Image:
         scaled = (values - low) * (255.0 / (high - low)) if high > low else values * 0
         return PILImage.fromarray(scaled.astype(np.uint8), "L").convert("RGB")
     return picture.convert("RGB")
+
+
+def derivatives_job(image_id: int) -> str:
+    """Make the thumbnail, display image and (for large images) tiles.
+
+    Idempotent: an image whose derivatives exist is left alone, and a rerun
+    after a crash replaces partial output.
+    """
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return "missing"
+    if image.derivatives == Image.Derivatives.READY and derivatives_present(image):
+        return "exists"
+    started, cpu = timezone.now(), time.process_time()
+    try:
+        derivatives_make(image=image)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # noqa: BLE001 - decoding problems are permanent: mark, do not retry
+        logger.exception("derivatives of image %s failed", image_id)
+        Image.objects.filter(pk=image_id).update(derivatives=Image.Derivatives.FAILED)
+        return "failed"
+    energy_record_usage(
+        consumer="server",
+        project_id=image.project_id,
+        started_at=started,
+        ended_at=timezone.now(),
+        task_id=getattr(getattr(image, "task", None), "pk", None),
+        job_kind="image_derivatives",
+        job_id=str(image_id),
+        cpu_seconds=time.process_time() - cpu,
+    )
+    return "made"

@@ -11,7 +11,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from config.jobs import enqueue_on_commit
+from config.broker import enqueue_on_commit
 from labeling.ingest.prepare import Prepared
 from labeling.ingest.results import FileResult
 from labeling.ingest.validate import FORMATS
@@ -62,7 +62,7 @@ def image_store(*, project: Project, prepared: Prepared, uploaded_by: User | Non
 
 
 def _enqueue_derivatives(image_id: int) -> None:
-    from labeling.ingest.tasks import image_derivatives
+    from labeling.jobs import image_derivatives
 
     # A broker outage must not fail the upload: the sweep queues it later.
     enqueue_on_commit(image_derivatives, image_id)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import DomainError
-from config.jobs import enqueue_on_commit
+from config.broker import enqueue_on_commit
 from energy.services import energy_record_usage, schedule_deferrable
 from labeling.mlbackends import convert, protocol
 from labeling.mlbackends.backends import project_label_config
@@ -73,7 +73,7 @@ def run_request(*, project: Project, backend: MLBackend, user: User | None, kind
                                       requested_by=user if user is not None and user.is_authenticated else None)
         per_task = PREDICT_SECONDS_PER_TASK if kind == ModelRun.Kind.PREDICT else TRAIN_SECONDS_PER_ANNOTATION
         # Importing the job module registers the job with Celery (the scheduler looks it up by name).
-        from labeling.mlbackends.tasks import model_run_task
+        from labeling.jobs import model_run_task
 
         if deferrable:
             run.schedule = schedule_deferrable(kind=ENERGY_KIND[kind], task_name=RUN_TASK, kwargs={"run_id": run.pk},
@@ -162,7 +162,7 @@ def _train(run: ModelRun) -> None:
                        .order_by("id").values_list("id", "task_id"))
     boxes: dict[int, list[dict]] = {}
     for annotation_id, label, x, y, w, h in Box.objects.filter(
-            annotation_id__in=[a for a, _ in annotations]).order_by("id").values_list(
+            annotation_id__in=[a for a, _task in annotations]).order_by("id").values_list(
             "annotation_id", "label__name", "x", "y", "width", "height"):
         boxes.setdefault(annotation_id, []).append({"label": label, "x": x, "y": y, "width": w, "height": h})
     payload = []

@@ -106,7 +106,7 @@ def _send_coalesced(report_id: int, project_id: int) -> bool:
 
 
 def _send(report_id: int) -> bool:
-    from labeling.tasks import quality_report_compute_task
+    from labeling.jobs import quality_report_compute_task
 
     try:
         quality_report_compute_task.apply_async((report_id,), retry=True, retry_policy=PUBLISH_RETRY)

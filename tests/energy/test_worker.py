@@ -10,7 +10,7 @@ import pytest
 
 from energy.models import DeferredJob, LedgerEntry
 from energy.services import schedule_deferrable, task_energy_tags
-from energy.tasks import release_deferred_jobs
+from energy.jobs import release_deferred_jobs
 from tests.energy import jobs  # noqa: F401  (registers the test tasks)
 from tests.factories import make_task
 from tests.processes import child_env

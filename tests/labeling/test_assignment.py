@@ -195,7 +195,7 @@ def test_a_rejected_annotation_goes_back_to_its_annotator_for_rework():
     (a,) = _annotators(project, 1)
     _take(project, a)
     annotation_submit(task=task, author=a)
-    # What a reject does (issue 6): status back to the annotator, slot given back.
+    # What a reject does: status back to the annotator, slot given back.
     Annotation.objects.filter(task=task).update(status=Annotation.Status.REJECTED, review_comment="missed a yak")
     Task.objects.filter(pk=task.pk).update(submitted_count=0, status=Task.Status.REVIEW)
     lease = task_assign(task=task, annotator=a, assigned_by=supervisor)
@@ -206,7 +206,7 @@ def test_a_rejected_annotation_goes_back_to_its_annotator_for_rework():
 
 
 def test_the_beat_task_releases_expired_leases():
-    from labeling.beat import lease_sweep_expired_task
+    from labeling.jobs import lease_sweep_expired_task
 
     project = make_project(gold_rate=0)
     task = make_task(project)

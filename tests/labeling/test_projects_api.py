@@ -1,7 +1,7 @@
 import pytest
 
 from labeling.models import Membership, Project
-from tests.factories import add_member, api_client, make_task, make_user, same_organisation
+from tests.factories import api_client, make_task, make_user, same_organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from labeling.models import Annotation, QualityReport, Task
 from labeling.quality.enqueue import quality_check_enqueue, quality_sweep
 from labeling.quality.report import quality_report_compute
-from labeling.tasks import TRANSIENT, quality_report_compute_task
+from labeling.jobs import TRANSIENT, quality_report_compute_task
 from tests.factories import make_task
 from tests.quality.helpers import YAKS, annotators, submit
 
@@ -70,7 +70,7 @@ def test_failed_gold_goes_to_review_and_passed_gold_stays_in_the_pool(
     project.save()
     gold = [{"label": "yak", "x": 10, "y": 10, "width": 50, "height": 40},
             {"label": "snow_leopard", "x": 400, "y": 300, "width": 60, "height": 50}]
-    # Gold tasks stay open for everyone (issue 4): each submission is routed on its own.
+    # Gold tasks stay open for everyone: each submission is routed on its own.
     task = make_task(project, is_gold=True, gold_boxes=gold)
     good_task = make_task(project, is_gold=True, gold_boxes=gold)
     (user,) = annotators(project, 1)
@@ -203,7 +203,7 @@ def test_retries_only_transient_errors_and_a_bug_marks_the_report_failed(project
     def bug(**kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("labeling.tasks.quality_report_compute", bug)
+    monkeypatch.setattr("labeling.jobs.quality_report_compute", bug)
     with pytest.raises(ValueError):
         quality_report_compute_task.apply(args=(report.pk,), throw=True)
     report.refresh_from_db()
@@ -212,7 +212,7 @@ def test_retries_only_transient_errors_and_a_bug_marks_the_report_failed(project
 
 def test_server_cpu_time_goes_to_the_energy_ledger(project, monkeypatch):
     calls = []
-    monkeypatch.setattr("labeling.tasks.energy_record_usage", lambda **kw: calls.append(kw))
+    monkeypatch.setattr("labeling.jobs.energy_record_usage", lambda **kw: calls.append(kw))
     task = make_task(project, status=Task.Status.SUBMITTED)
     (user,) = annotators(project, 1)
     annotation = submit(task, user, YAKS)

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from config.celery import app
 from labeling.models import QualityReport, Task
 from labeling.quality.enqueue import quality_check_enqueue
-from labeling.tasks import quality_report_compute_task, quality_sweep_task
+from labeling.jobs import quality_report_compute_task, quality_sweep_task
 from tests.factories import api_client, make_task
 from tests.quality.helpers import YAKS, annotators, submit
 from tests.quality.worker import Worker, wait_until

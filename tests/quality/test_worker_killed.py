@@ -29,17 +29,18 @@ def done_count(**filters) -> int:
 
 
 def test_a_killed_worker_job_is_run_again_and_yields_one_report(project, tmp_path, real_celery):
-    # Each job sleeps 3 s first, so the test can kill the pool process mid-job.
-    slow = Worker(tmp_path, concurrency=1, extra_env={"QUALITY_FAULT_DELAY_SECONDS": "3"})
+    # Each job pauses 3 s first (a seam of the test's own worker app), so the test
+    # can kill the pool process mid-job.
+    slow = Worker(tmp_path, concurrency=1, extra_env={"SLOW_JOB_SECONDS": "3"}, app="tests.quality.slow_worker")
     try:
         task = make_task(project, status=Task.Status.SUBMITTED)
         (user,) = annotators(project, 1)
         annotation = submit(task, user, YAKS)
         report = quality_check_enqueue(annotation.pk)
-        slow.wait_for(f"started (report {report.pk})")
+        slow.wait_for(f"paused before report {report.pk}")
         (child,) = slow.children()
         os.kill(child, signal.SIGKILL)
-        slow.wait_for(f"started (report {report.pk})", count=2, timeout=60)  # redelivered
+        slow.wait_for(f"paused before report {report.pk}", count=2, timeout=60)  # redelivered
         wait_until(lambda: done_count(annotation=annotation) == 1, what="the report", timeout=60)
         assert QualityReport.objects.filter(annotation=annotation).count() == 1
         assert "WorkerLostError" in slow.text()

@@ -17,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    def __init__(self, tmp_path: Path, *, concurrency: int = 1, extra_env: dict | None = None) -> None:
+    def __init__(self, tmp_path: Path, *, concurrency: int = 1, extra_env: dict | None = None,
+                 app: str = "config") -> None:
         self.broker = os.environ["CELERY_BROKER_URL"]
         self.log_path = tmp_path / "worker.log"
         env = child_env(CELERY_BROKER_URL=self.broker, CELERY_TASK_ALWAYS_EAGER="0", **(extra_env or {}))
         redis.Redis.from_url(self.broker).flushdb()
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info",
+            [sys.executable, "-m", "celery", "-A", app, "worker", "-l", "info",
              f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )

@@ -213,6 +213,9 @@ ROWS: list[Row] = [
     # --- browser pages --------------------------------------------------------------------
     Row("/accounts/login/", "GET", everyone(200, anonymous=200)),
     Row("/accounts/logout/", "POST", everyone(302, anonymous=302)),
+    # The JavaScript catalog and the language switcher: the same for everyone.
+    Row("/i18n/js/", "GET", everyone(200, anonymous=200)),
+    Row("/i18n/setlang/", "POST", everyone(302, anonymous=302), data={"language": "en", "next": "/"}),
     Row("/", "GET", everyone(200, anonymous=LOGIN)),
     Row("/annotate/projects/{project}/", "GET", PAGE_MEMBER),
     Row("/annotate/tasks/{task}/", "GET", PAGE_TASK),

@@ -14,7 +14,7 @@ from django.db import OperationalError, connection, transaction
 
 from accounts.models import AuditEvent
 from config.files import write_atomically
-from config.jobs import enqueue, enqueue_on_commit
+from config.broker import enqueue, enqueue_on_commit
 from tests.factories import api_client
 from tests.processes import child_env
 

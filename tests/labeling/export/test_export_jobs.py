@@ -135,7 +135,7 @@ def test_old_files_expire_by_policy_and_rows_keep_their_metadata(
     assert not (settings.MEDIA_ROOT / old_name).exists()
     # The periodic job applies the same rule everywhere.
     settings.EXPORT_KEEP_VERSIONS = 1
-    from labeling.export.tasks import export_cleanup_task
+    from labeling.jobs import export_cleanup_task
 
     assert export_cleanup_task() == 1
     assert Export.objects.filter(state="done").count() == 1
@@ -148,7 +148,7 @@ def test_cleanup_removes_half_written_files_of_dead_workers_only(project, client
     dead = Export.objects.create(project=project, version=2, state="failed")
     (folder / f"{running.pk}.json.part").write_bytes(b"{")
     (folder / f"{dead.pk}.zip.part").write_bytes(b"PK")
-    from labeling.export.tasks import export_cleanup_task
+    from labeling.jobs import export_cleanup_task
 
     export_cleanup_task()
     assert sorted(p.name for p in folder.iterdir()) == [f"{running.pk}.json.part"]
@@ -188,7 +188,7 @@ def test_a_finished_export_is_not_run_again(project, client_user, django_capture
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_get_distinct_versions(project, client_user, supervisor, monkeypatch):
     # Hold the job back: this test is about the numbering under the project lock.
-    monkeypatch.setattr("labeling.export.tasks.export_run_task.delay_on_commit", lambda **kw: None)
+    monkeypatch.setattr("labeling.jobs.export_run_task.delay_on_commit", lambda **kw: None)
     barrier = threading.Barrier(4)
     errors = []
 

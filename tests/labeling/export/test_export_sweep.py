@@ -10,7 +10,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app
 from labeling.export import jobs
-from labeling.export.tasks import export_run_task, export_sweep_stuck_task
+from labeling.jobs import export_run_task, export_sweep_stuck_task
 from labeling.models import Export
 from tests.factories import api_client
 from tests.labeling.export.helpers import bulk_dataset

@@ -55,7 +55,7 @@ def test_export_lost_while_redis_was_down_is_made_by_the_swept_job(
     from kombu.exceptions import OperationalError as BrokerError
 
     from config.celery import app
-    from labeling.export.tasks import export_run_task, export_sweep_stuck_task
+    from labeling.jobs import export_run_task, export_sweep_stuck_task
 
     bulk_dataset(project, annotator, images=5)
     settings.CELERY_TASK_ALWAYS_EAGER = False

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from labeling.ingest.derivatives import deep_zoom_levels, tile_name
-from labeling.ingest.tasks import image_derivatives
+from labeling.jobs import image_derivatives
 from labeling.models import Image
 from tests.factories import api_client
 from tests.labeling.ingest.samples import jpeg_bytes, stored_files
@@ -109,7 +109,7 @@ def test_sweep_makes_derivatives_whose_job_was_lost(project, supervisor, django_
 
     from django.utils import timezone
 
-    from labeling.ingest.tasks import derivatives_sweep
+    from labeling.jobs import derivatives_sweep
 
     with django_capture_on_commit_callbacks(execute=False):  # the message never reaches a worker
         image = upload_one(supervisor, project, jpeg_bytes())

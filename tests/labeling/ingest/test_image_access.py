@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.roles import Role
-from labeling.ingest.tasks import image_derivatives
+from labeling.jobs import image_derivatives
 from labeling.models import Image, Lease
 from tests.factories import add_member, api_client, make_user
 from tests.labeling.ingest.samples import jpeg_bytes

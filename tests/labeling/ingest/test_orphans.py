@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from labeling.ingest.tasks import orphans_sweep
+from labeling.jobs import orphans_sweep
 from labeling.models import Image
 from tests.factories import api_client
 from tests.labeling.ingest.samples import jpeg_bytes

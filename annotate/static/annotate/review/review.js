@@ -1,7 +1,8 @@
 // The review queue: worst first, everyone's boxes over the image, accept / reject / fix.
+import { request } from "../http.js";
+
 const config = JSON.parse(document.getElementById("review-config").textContent);
 const labels = JSON.parse(document.getElementById("label-data").textContent);
-const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 const queueEl = document.getElementById("queue");
 const statusEl = document.getElementById("status");
 const filters = document.getElementById("filters");
@@ -21,17 +22,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function api(url, options = {}) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    ...options,
-  });
-  const body = response.status === 204 ? null : await response.json();
-  if (!response.ok) throw new Error(body && body.detail ? body.detail : `HTTP ${response.status}`);
-  return body;
-}
-
 function say(text, isError = false) {
   statusEl.textContent = text;
   statusEl.className = isError ? "error" : "muted";
@@ -41,7 +31,7 @@ async function load() {
   const params = new URLSearchParams(new FormData(filters));
   for (const [k, v] of [...params]) if (!v) params.delete(k);
   params.set("limit", "50");
-  const data = await api(`/api/v1/projects/${config.project}/review-queue/?${params}`);
+  const data = await request("GET", `/api/v1/projects/${config.project}/review-queue/?${params}`);
   document.getElementById("queue-count").textContent =
     `${data.count} task${data.count === 1 ? "" : "s"} waiting, worst first`;
   queueEl.replaceChildren(...data.results.map(renderItem));
@@ -111,7 +101,7 @@ function renderItem(item) {
 
   async function decide(payload) {
     try {
-      await api(`/api/v1/tasks/${item.task.id}/review/`, { method: "POST", body: JSON.stringify(payload) });
+      await request("POST", `/api/v1/tasks/${item.task.id}/review/`, payload);
       card.remove();
       say(`Task ${item.task.id}: ${payload.decision} recorded.`);
     } catch (err) {

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: each calls one service."""
+"""Every Celery job of the energy app (scheduled in ``energy/beat.py``): each calls one service."""
 
 from celery import shared_task
 

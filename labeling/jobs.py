@@ -1,22 +1,34 @@
-"""Celery jobs of the labeling app. They take ids, never objects."""
+"""Every Celery job of the labeling app, registered one way: ``@shared_task`` with an
+explicit name (the name is what travels in the broker and in the energy scheduler's
+table, so a module may move without orphaning queued work).
+
+Jobs take ids, never objects, and call the services that do the work. Periodic ones
+are scheduled in ``labeling/beat.py``; every job that a lost message would strand has
+a sweep there that queues it again.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
+from config.broker import enqueue
 from energy.services import energy_record_usage
-from labeling.export.tasks import export_cleanup_task, export_run_task  # noqa: F401 (registers them)
+from labeling.export import jobs as exports
+from labeling.mlbackends import runs as model_runs
 from labeling.quality.drain import quality_drain_batch
 from labeling.quality.enqueue import marker_claim, marker_clear, quality_sweep
 from labeling.quality.report import quality_report_compute
 
 logger = logging.getLogger(__name__)
+
+# --- quality checks ---
+
 
 # Only what may pass on its own: the database restarting, a deadlock victim, a
 # dropped connection. A bug fails the job once and the report says so.
@@ -27,6 +39,7 @@ DRAIN_SECONDS = 60.0
 
 
 @shared_task(
+    name="labeling.quality.report_compute",
     bind=True,
     autoretry_for=TRANSIENT,
     retry_backoff=1,
@@ -39,8 +52,6 @@ def quality_report_compute_task(self, report_id: int) -> str:
     started_at = timezone.now()
     cpu_start = time.process_time()
     logger.info("quality job %s started (report %s)", self.request.id, report_id)
-    if settings.QUALITY_FAULT_DELAY_SECONDS:
-        time.sleep(settings.QUALITY_FAULT_DELAY_SECONDS)
     try:
         project_id = _project_of(report_id)
         if project_id is not None:
@@ -98,7 +109,8 @@ def _drain(project_id: int) -> int:
     return total
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=1, retry_backoff_max=60, max_retries=8)
+@shared_task(name="labeling.quality.drain", bind=True, autoretry_for=TRANSIENT, retry_backoff=1, retry_backoff_max=60,
+             max_retries=8)
 def quality_drain_task(self, project_id: int) -> int:
     """Score pending reports of a project (queued by a draining job to share the work)."""
     marker_clear(project_id)
@@ -118,7 +130,85 @@ def _mark_failed(report_id: int, exc: Exception) -> None:
     )
 
 
-@shared_task
+@shared_task(name="labeling.quality.sweep")
 def quality_sweep_task(grace_seconds: float | None = None) -> dict:
     """Periodic: queue submitted annotations that have no finished report."""
     return quality_sweep(grace_seconds=grace_seconds)
+
+
+# --- leases ---
+
+@shared_task(name="labeling.lease_sweep_expired")
+def lease_sweep_expired_task() -> int:
+    """Mark expired leases released. Tidying only: the pool ignores them anyway."""
+    from labeling.assignment import lease_sweep_expired
+
+    return lease_sweep_expired()
+
+
+# --- exports ---
+
+# Below the broker's visibility timeout (3600 s), above a large zip export.
+@shared_task(name=exports.RUN_TASK, acks_late=True, soft_time_limit=3000, time_limit=3300)
+def export_run_task(export_id: int) -> None:
+    exports.export_run(export_id=export_id)
+
+
+@shared_task(name="labeling.export.cleanup")
+def export_cleanup_task() -> int:
+    return exports.export_cleanup()
+
+
+@shared_task(name="labeling.export.sweep_stuck")
+def export_sweep_stuck_task() -> dict:
+    return exports.export_sweep_stuck()
+
+
+# --- image derivatives (queued after the image row commits) ---
+
+@shared_task(
+    name="labeling.ingest.image_derivatives",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def image_derivatives(image_id: int) -> str:
+    from labeling.ingest.derivatives import derivatives_job
+
+    return derivatives_job(image_id)
+
+
+@shared_task(name="labeling.ingest.derivatives_sweep")
+def derivatives_sweep(older_than_seconds: int = 600, limit: int = 500) -> int:
+    """Queue derivative jobs for images still pending after a while.
+
+    Their message may have been lost (broker down at upload, worker died);
+    the job itself is idempotent, so queueing twice does no harm.
+    """
+    from labeling.models import Image
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Image.objects.filter(derivatives=Image.Derivatives.PENDING, created_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    for image_id in ids:
+        enqueue(image_derivatives, image_id)
+    return len(ids)
+
+
+@shared_task(name="labeling.ingest.orphans_sweep")
+def orphans_sweep() -> dict:
+    """Remove stored originals left without their Image row by a killed process."""
+    from labeling.ingest.orphans import orphan_originals_sweep
+
+    return orphan_originals_sweep()
+
+
+# --- models in the loop ---
+
+# A training call may take minutes; below the broker's visibility timeout (3600 s).
+@shared_task(name=model_runs.RUN_TASK, acks_late=True, soft_time_limit=3000, time_limit=3300)
+def model_run_task(run_id: int) -> str:
+    return model_runs.run_execute(run_id)
