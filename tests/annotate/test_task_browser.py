@@ -6,6 +6,7 @@ from datetime import datetime, timezone as dt_timezone
 import pytest
 from django.test import Client
 
+from labeling.export.items import selected_tasks
 from labeling.models import Annotation, Box, Lease, Prediction, QualityReport, Task
 from labeling.task_browser import TaskFilter, task_page
 from tests.factories import make_task
@@ -88,6 +89,7 @@ def test_bulk_assign_priority_gold_release_and_export_exclusion(project, supervi
     assert not Lease.objects.filter(released_at__isnull=True).exists()
     client.post(url, {"action": "exclude", "task": ids[:1]})
     assert list(Task.objects.filter(export_excluded=True).values_list("pk", flat=True)) == [tasks[0].pk]
+    assert set(selected_tasks(project, "all").values_list("pk", flat=True)) == {tasks[1].pk, tasks[2].pk}
 
     # Gold needs an answer: accepted work becomes it.
     html = client.post(url, {"action": "gold", "task": ids[:1]}, follow=True).content.decode()
