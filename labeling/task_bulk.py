@@ -3,7 +3,8 @@
 Every action takes task ids from the browser, so every id is checked against
 the project first: one id of another project (or of nothing) and the whole
 request is refused, with nothing changed. Each action reuses the rule that
-owns it (an assignment is ``task_assign``, a release is ``leases_revoke``).
+owns it (an assignment is ``task_assign``, gold is ``gold_mark`` and
+``gold_unmark``, a release is ``leases_revoke``).
 """
 
 from django.db import transaction
@@ -16,7 +17,8 @@ from accounts.models import User
 from config.errors import DomainError, NotFound
 from labeling.assignment.assign import task_assign
 from labeling.assignment.leases import leases_revoke
-from labeling.models import Annotation, Box, Membership, Project, Task
+from labeling.gold import gold_mark, gold_unmark
+from labeling.models import Membership, Project, Task
 
 # ``updated_at`` is left alone: the dashboard reads it as "in review since".
 
@@ -48,32 +50,6 @@ def _locked_tasks(project: Project, task_ids: list[int]) -> list[Task]:
     return tasks
 
 
-def _gold_answers(tasks: list[Task]) -> dict[int, list[dict]]:
-    """Each task's gold boxes: its accepted annotation's boxes, or the gold it already has."""
-    accepted: dict[int, int] = {}
-    for task_id, annotation_id in (Annotation.objects.filter(task__in=tasks, status=Annotation.Status.ACCEPTED)
-                                   .order_by("task_id", "-updated_at").values_list("task_id", "id")):
-        accepted.setdefault(task_id, annotation_id)  # the latest accepted one
-    boxes: dict[int, list[dict]] = {}
-    for box in Box.objects.filter(annotation_id__in=accepted.values()).select_related("label").order_by("id"):
-        boxes.setdefault(box.annotation_id, []).append(
-            {"label": box.label.name, "x": box.x, "y": box.y, "width": box.width, "height": box.height})
-    answers, missing = {}, []
-    for task in tasks:
-        if task.pk in accepted:
-            answers[task.pk] = boxes.get(accepted[task.pk], [])
-        elif task.gold_boxes:
-            answers[task.pk] = task.gold_boxes
-        else:
-            missing.append(task.pk)
-    if missing:
-        raise DomainError(
-            _("Only tasks with accepted work (or a gold answer already) can be gold: task %(ids)s has none; "
-              "nothing was changed.") % {"ids": ", ".join(map(str, missing[:10]))},
-            code="no_gold_answer", task_ids=missing)
-    return answers
-
-
 @transaction.atomic
 def tasks_bulk(*, project: Project, task_ids: list[int], action: str, actor: User,
                annotator_id: int | None = None, priority: int | None = None) -> int:
@@ -101,13 +77,17 @@ def tasks_bulk(*, project: Project, task_ids: list[int], action: str, actor: Use
             raise DomainError(_("Priority is a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
                               code="invalid_priority")
         Task.objects.filter(pk__in=ids).update(priority=priority)
-    elif action == "gold":
-        answers = _gold_answers(tasks)
+    elif action in ("gold", "ungold"):
+        # One task at a time through the gold rules (answer, status, audit).
         for task in tasks:
-            task.is_gold, task.gold_boxes = True, answers[task.pk]
-        Task.objects.bulk_update(tasks, ["is_gold", "gold_boxes"])
-    elif action == "ungold":
-        Task.objects.filter(pk__in=ids).update(is_gold=False)
+            try:
+                if action == "gold":
+                    gold_mark(task=task, by=actor)
+                elif task.is_gold:
+                    gold_unmark(task=task, by=actor)
+            except DomainError as exc:
+                raise type(exc)(_("Task %(id)s: %(why)s Nothing was changed.") % {"id": task.pk, "why": exc.detail},
+                                code=exc.code) from None
     elif action == "release":
         leases_revoke(task_ids=ids, now=now)
     else:

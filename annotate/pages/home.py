@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from labeling.access import capabilities_held, may_create_projects, project_roles, visible_projects
-from labeling.dashboard import project_dashboards
+from labeling.counts import counts_of
+from labeling.dashboard import dashboard, project_activity
 from labeling.projects import projects_with_progress
 
 # The project pages linked from the home page, each behind the capability its
@@ -15,11 +16,13 @@ PROJECT_PAGES = [
     # (capability, url name, text, data-testid of the main button)
     ("review.work", "review-page", _("Review queue"), "open-review"),
     ("tasks.annotate", "labeling", _("Start labeling"), "open-labeling"),
+    ("tasks.annotate", "my-work-page", _("My work"), "open-my-work"),
     ("exports.download", "project-datasets", _("Datasets"), "open-datasets"),
     ("stats.view", "project-overview", _("Overview"), ""),
     ("tasks.view_all", "task-browser", _("Tasks"), ""),
     ("project.manage", "project-settings", _("Settings"), ""),
     ("stats.view", "stats-page", _("Annotator stats"), ""),
+    ("gold.manage", "gold-page", _("Gold tasks"), ""),
     ("images.upload", "images-upload", _("Add images"), ""),
     ("tasks.view_all", "images-map", _("Capture map"), ""),
     ("energy.report", "project-energy-page", _("Green report"), ""),
@@ -40,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """My projects, with progress, my role in each and the pages my role opens; archived ones last."""
     roles = project_roles(request.user)
     projects = list(projects_with_progress(visible_projects(request.user)).order_by("id"))
-    dashboards = project_dashboards([project.pk for project in projects])
+    activity = project_activity([project.pk for project in projects])
     rows, archived = [], []
     for project in projects:
         role = roles.get(project.pk)
@@ -52,9 +55,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "project": project,
             "role": role or "admin",
             "role_label": Role(role).label if role else _("Admin"),
+            "counts": counts_of(project),
             "main": links[:1],
             "more": links[1:],
-            "dash": dashboards[project.pk],
+            "dash": dashboard(counts_of(project), activity[project.pk]),
             "full": "review.work" in held,
         })
     return render(request, "annotate/home.html", {

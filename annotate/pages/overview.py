@@ -6,7 +6,8 @@ from django.shortcuts import render
 
 from annotate.pages.guard import page_access
 from labeling.access import access_project
-from labeling.dashboard import project_dashboards
+from labeling.counts import project_counts
+from labeling.dashboard import dashboard, project_activity
 from labeling.projects import overlap_warning
 
 
@@ -14,6 +15,7 @@ from labeling.projects import overlap_warning
 def project_overview(request: HttpRequest, project_id: int) -> HttpResponse:
     project = page_access(access_project, request.user, project_id, "stats.view")
     return render(request, "annotate/projects/overview.html", {
-        "project": project, "dash": project_dashboards([project.pk])[project.pk], "full": True,
+        "project": project,
+        "dash": dashboard(project_counts(project), project_activity([project.pk])[project.pk]),
         "overlap_warning": overlap_warning(project),
     })

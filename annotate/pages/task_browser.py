@@ -24,8 +24,10 @@ from labeling.task_browser import TaskFilter, task_page
 from labeling.task_bulk import tasks_bulk
 
 YES_NO = {"yes": True, "no": False, "": None, None: None}
-# Actions that move work between people need "tasks.assign"; the rest change the project's data.
-ACTION_CAPABILITY = {"assign": "tasks.assign", "release": "tasks.assign"}
+# Actions that move work between people need "tasks.assign", gold needs "gold.manage"; the rest
+# change the project's data.
+ACTION_CAPABILITY = {"assign": "tasks.assign", "release": "tasks.assign", "gold": "gold.manage",
+                     "ungold": "gold.manage"}
 
 
 def _filters(data: dict) -> TaskFilter:

@@ -93,7 +93,7 @@ def test_bulk_assign_priority_gold_release_and_export_exclusion(project, supervi
 
     # Gold needs an answer: accepted work becomes it.
     html = client.post(url, {"action": "gold", "task": ids[:1]}, follow=True).content.decode()
-    assert "can be gold" in html and not Task.objects.filter(is_gold=True).exists()
+    assert "accept an annotation of the task first" in html and not Task.objects.filter(is_gold=True).exists()
     annotation = Annotation.objects.get(task=tasks[0], annotator=annotator)
     Annotation.objects.filter(pk=annotation.pk).update(status="accepted")
     Box.objects.create(annotation=annotation, label=project.labels.get(name="yak"), x=1, y=2, width=3, height=4)

@@ -66,6 +66,9 @@ def test_never_twice_to_one_person_even_after_skip_or_expiry():
     annotation_skip(task=first, author=user, reason="cannot tell yaks from rocks")
     assert _take(project, user) == second.pk
     Lease.objects.filter(task=second).update(expires_at=timezone.now() - timedelta(seconds=1))
+    # After expiry the same draft comes back (their own work, not a second copy); a skip never does.
+    assert _take(project, user) == second.pk
+    annotation_submit(task=Task.objects.get(pk=second.pk), author=user)
     assert _take(project, user) is None
     assert Annotation.objects.filter(annotator=user).count() == 2
 

@@ -86,6 +86,12 @@ NO_SUCH_MODEL_OBJECT = roles(anonymous=401, annotator=403, outsider=404, supervi
 # Page forms of supervisors: a post that works redirects (OK), a refused one says why (200/400).
 PAGE_MANAGE_POST = roles(anonymous=LOGIN, annotator=403, outsider=404, supervisor=OK, client=403, other_client=404,
                          admin=OK)
+# An annotator's own work: annotators (and admins, who hold every capability).
+OWN_WORK = roles(anonymous=401, annotator=200, outsider=404, supervisor=403, client=403, other_client=404, admin=200)
+PAGE_OWN_WORK = roles(anonymous=LOGIN, annotator=200, outsider=404, supervisor=403, client=403, other_client=404,
+                      admin=200)
+GOLD_MANAGE = roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
+                   other_client=404, admin=OK)
 PAGE_TASK = roles(anonymous=LOGIN, annotator=404, leased=200, outsider=404, supervisor=ANY, client=ANY,
                   other_client=404, admin=ANY)
 
@@ -162,6 +168,8 @@ ROWS: list[Row] = [
     Row("/api/v1/tasks/{task}/", "GET", TASK_READ),
     Row("/api/v1/projects/{project}/tasks/", "GET", MEMBER_READ),
     Row("/api/v1/projects/{project}/my-progress/", "GET", MEMBER_READ),
+    Row("/api/v1/projects/{project}/my-work/", "GET", OWN_WORK),
+    Row("/api/v1/tasks/{task}/take-back/", "POST", ANNOTATE),
     Row("/api/v1/tasks/{task}/assign/", "POST",
         roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
               other_client=404, admin=OK),
@@ -176,7 +184,15 @@ ROWS: list[Row] = [
     Row("/api/v1/tasks/{task}/heartbeat/", "POST", ANNOTATE),
     Row("/api/v1/projects/{project}/review-queue/", "GET",
         roles(anonymous=401, annotator=403, outsider=404, supervisor=200, client=403, other_client=404, admin=200)),
+    Row("/api/v1/projects/{project}/review-queue/waiting/", "GET", SUPERVISE),
+    Row("/api/v1/tasks/{task}/review-early/", "POST",
+        roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
+              other_client=404, admin=OK)),
     Row("/api/v1/projects/{project}/stats/", "GET", SUPERVISE),
+    Row("/api/v1/projects/{project}/gold/", "GET", SUPERVISE),
+    Row("/api/v1/projects/{project}/gold/results/", "GET", SUPERVISE),
+    Row("/api/v1/tasks/{task}/gold/", "POST", GOLD_MANAGE),
+    Row("/api/v1/tasks/{task}/gold/", "DELETE", GOLD_MANAGE),
     # {user} is an annotator of A: in B's stats that person does not exist, even for admins.
     Row("/api/v1/projects/{project}/stats/annotators/{user}/", "GET", SUPERVISE, other={"admin": 404}),
     Row("/api/v1/tasks/{task}/review/", "POST",
@@ -241,6 +257,8 @@ ROWS: list[Row] = [
     # The own side's task id is sent to both projects: on B it is a forged id.
     Row("/annotate/projects/{project}/tasks/", "POST", PAGE_MANAGE_POST,
         data=lambda world, side: {"action": "priority", "priority": "5", "task": [world.sides["own"]["task"]]}),
+    Row("/annotate/projects/{project}/my-work/", "GET", PAGE_OWN_WORK),
+    Row("/annotate/projects/{project}/gold/", "GET", PAGE_MANAGE),
 ]
 
 # Routes outside the table on purpose, with the reason.

@@ -6,6 +6,8 @@ const labels = JSON.parse(document.getElementById("label-data").textContent);
 const queueEl = document.getElementById("queue");
 const statusEl = document.getElementById("status");
 const filters = document.getElementById("filters");
+const emptyEl = document.getElementById("queue-empty");
+const waitingEl = document.getElementById("waiting");
 const SVG = "http://www.w3.org/2000/svg";
 const annotatorNames = new Map();
 
@@ -31,20 +33,67 @@ async function load() {
   const params = new URLSearchParams(new FormData(filters));
   for (const [k, v] of [...params]) if (!v) params.delete(k);
   params.set("limit", "50");
-  const data = await request("GET", `/api/v1/projects/${config.project}/review-queue/?${params}`);
-  document.getElementById("queue-count").textContent =
-    `${data.count} task${data.count === 1 ? "" : "s"} waiting, worst first`;
+  const [data, waiting] = await Promise.all([
+    request("GET", `/api/v1/projects/${config.project}/review-queue/?${params}`),
+    request("GET", `/api/v1/projects/${config.project}/review-queue/waiting/`),
+  ]);
   queueEl.replaceChildren(...data.results.map(renderItem));
+  renderWaiting(waiting);
+  showCounts(data.count, waiting.counts);
   const select = filters.elements.annotator;
   for (const item of data.results) for (const a of item.annotations) annotatorNames.set(a.annotator.id, a.annotator.username);
   const chosen = select.value;
-  select.replaceChildren(el("option", { value: "", text: "anyone" }),
+  select.replaceChildren(el("option", { value: "", text: gettext("anyone") }),
     ...[...annotatorNames].map(([id, name]) => el("option", { value: id, text: name })));
   select.value = chosen;
 }
 
+// The counts come from the server (the same selector as every other page), after every decision.
+async function refreshCounts() {
+  const waiting = await request("GET", `/api/v1/projects/${config.project}/review-queue/waiting/`);
+  renderWaiting(waiting);
+  showCounts(queueEl.querySelectorAll("[data-testid=review-item]").length, waiting.counts);
+}
+
+function showCounts(inQueue, counts) {
+  const text = interpolate(ngettext("%s task in review, worst first", "%s tasks in review, worst first", inQueue), [inQueue]);
+  const more = interpolate(gettext("%(waiting)s waiting for more annotators · %(checking)s being checked · %(accepted)s accepted"), counts, true);
+  const countEl = document.getElementById("queue-count");
+  countEl.textContent = `${text} · ${more}`;
+  countEl.dataset.inReview = counts.in_review;
+  countEl.dataset.waiting = counts.waiting;
+  emptyEl.hidden = inQueue > 0;
+  if (inQueue === 0) {
+    emptyEl.textContent = counts.waiting + counts.checking > 0
+      ? interpolate(gettext("Nothing to review right now. %(n)s task(s) wait for more annotators or for their quality check: each comes here by itself once every annotator has submitted and the check has run, or review one early below."), { n: counts.waiting + counts.checking }, true)
+      : gettext("Nothing to review, and nothing waiting. Tasks come here once their annotators have submitted and the quality check has run.");
+  }
+}
+
+function renderWaiting(waiting) {
+  const rows = waiting.results.map((w) => {
+    const progress = w.task.status === "submitted"
+      ? gettext("all submitted, being checked")
+      : interpolate(gettext("%(submitted)s of %(overlap)s submitted"), w, true);
+    const early = el("button", { type: "button", class: "quiet", "data-testid": "review-early", text: gettext("Review now"),
+      onclick: async () => {
+        try {
+          await request("POST", `/api/v1/tasks/${w.task.id}/review-early/`, {});
+          say(interpolate(gettext("Task %s is in review now."), [w.task.id]));
+          await load();
+        } catch (err) { say(err.message, true); }
+      } });
+    return el("tr", { "data-testid": "waiting-row", "data-task": w.task.id },
+      el("td", { text: interpolate(gettext("Task %s"), [w.task.id]) }), el("td", { text: w.image.name || "" }),
+      el("td", { "data-testid": "waiting-progress", text: progress }), el("td", { text: w.annotators.join(", ") }),
+      el("td", {}, early));
+  });
+  waitingEl.hidden = rows.length === 0;
+  waitingEl.querySelector("tbody").replaceChildren(...rows);
+}
+
 function pct(score) {
-  return score === null || score === undefined ? "not scored" : `${Math.round(score * 100)}%`;
+  return score === null || score === undefined ? gettext("not scored") : `${Math.round(score * 100)}%`;
 }
 
 function drawBoxes(group, boxes, colour, extraClass = "") {
@@ -74,7 +123,7 @@ function renderItem(item) {
   svg.append(editLayer);
 
   const submitted = item.annotations.filter((a) => a.status === "submitted");
-  const worst = [...submitted].sort((x, y) => (x.score ?? 0) - (y.score ?? 0))[0];
+  const worst = [...submitted].sort((x, y) => (x.score ?? 0) - (y.score ?? 0) || x.id - y.id)[0];
   const who = el("ul", { class: "who" });
   for (const a of item.annotations) {
     const show = el("input", { type: "checkbox", checked: "", "aria-label": `show ${a.annotator.username}`,
@@ -103,16 +152,21 @@ function renderItem(item) {
     try {
       await request("POST", `/api/v1/tasks/${item.task.id}/review/`, payload);
       card.remove();
-      say(`Task ${item.task.id}: ${payload.decision} recorded.`);
+      say(interpolate(gettext("Task %(task)s: %(decision)s recorded."), { task: item.task.id, decision: payload.decision }, true));
+      await refreshCounts();
     } catch (err) {
       say(`Task ${item.task.id}: ${err.message}`, true);
     }
   }
-  const accept = el("button", { type: "button", "data-testid": "decision-accept", text: "Accept",
-    onclick: () => decide({ decision: "accept", comment: comment.value }) });
+  // Accept takes the annotation chosen above; the others are superseded unless "accept all".
+  const accept = el("button", { type: "button", "data-testid": "decision-accept", text: gettext("Accept this one"),
+    onclick: () => decide({ decision: "accept", annotation: Number(target.value), comment: comment.value }) });
+  const acceptAll = el("button", { type: "button", class: "quiet", "data-testid": "decision-accept-all",
+    text: gettext("Accept all"), onclick: () => decide({ decision: "accept", accept_all: true, comment: comment.value }) });
+  acceptAll.hidden = submitted.length < 2;
   const reject = el("button", { type: "button", class: "reject", "data-testid": "decision-reject", text: "Reject",
     onclick: () => {
-      if (!comment.value.trim()) { say("Say what to fix: a rejection needs a comment.", true); comment.focus(); return; }
+      if (!comment.value.trim()) { say(gettext("Say what to fix: a rejection needs a comment."), true); comment.focus(); return; }
       decide({ decision: "reject", comment: comment.value, annotation: Number(target.value) });
     } });
   const editor = el("div", { class: "editor" });
@@ -126,7 +180,7 @@ function renderItem(item) {
     el("div", {}, el("h2", { text: `Task ${item.task.id}${item.task.is_gold ? " · gold" : ""} · ${item.image.name || ""}` }),
       el("p", { class: "muted", text: `Worst score ${pct(item.score)}` }), who,
       el("label", { text: "Decide on " }, target), comment,
-      el("div", { class: "actions" }, accept, reject, fix), editor));
+      el("div", { class: "actions" }, accept, acceptAll, reject, fix), editor));
   return card;
 }
 

@@ -17,5 +17,6 @@ export const api = {
   skip: (taskId, reason) => request("POST", `${V1}/tasks/${taskId}/skip/`, { reason }),
   heartbeat: (taskId, activeSeconds, opts) =>
     request("POST", `${V1}/tasks/${taskId}/heartbeat/`, { active_seconds: activeSeconds }, opts),
+  takeBack: (taskId) => request("POST", `${V1}/tasks/${taskId}/take-back/`, {}),
   progress: (projectId) => request("GET", `${V1}/projects/${projectId}/my-progress/`),
 };

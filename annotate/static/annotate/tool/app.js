@@ -18,6 +18,7 @@ import { clampBox } from "./geometry.js";
 import { Saver } from "./autosave.js";
 import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
 import { bindPredictionPanel, offerPredictions } from "./predictions.js";
+import { isLapsed, offerTakeBack } from "./lapsed.js";
 
 const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
@@ -183,6 +184,7 @@ class Tool extends Editor {
       });
     }
     this.applyDraft(annotation);
+    if (this.editable && isLapsed(task, annotation)) offerTakeBack(this);
     offerPredictions(this, annotation);
     this.toolbarState();
     this.changed();
@@ -199,7 +201,7 @@ class Tool extends Editor {
       }
     }
     this.stage.canvas.dataset.drawnTaskId = task.id;
-    this.startHeartbeat();
+    if (task.lease) this.startHeartbeat();
   }
 
   // Boxes as the server sent them, shown as the tool would save them.

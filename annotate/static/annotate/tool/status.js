@@ -56,6 +56,7 @@ const SAVE_TEXT = {
   error: () => gettext("Save failed — retrying"),
   blocked: () => gettext("Not saved — see the message"),
   readonly: () => gettext("Read-only"),
+  lapsed: () => gettext("Lease lapsed — not saving"),
 };
 
 export function renderSaveState(el, state) {
