@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Exists, F, OuterRef, Subquery
+from django.urls import reverse
 
 from labeling.models import Annotation, Box, Project, QualityReport, Task
 
@@ -127,7 +128,7 @@ def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> 
             "task": {"id": task.pk, "status": task.status, "is_gold": task.is_gold, "priority": task.priority},
             "image": {"id": image.pk, "width": image.width, "height": image.height,
                       "name": image.original_name,
-                      "display_url": f"/api/v1/images/{image.pk}/display/"},
+                      "display_url": reverse("image-display", args=[image.pk])},
             "score": score,
             "flags": codes,
             "gold_boxes": task.gold_boxes if task.is_gold else None,

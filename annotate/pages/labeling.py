@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotate.pages.guard import page_access
@@ -34,8 +35,8 @@ def _tool_context(request: HttpRequest, project: Project, task_id: int | None) -
             "taskId": task_id,
             "userId": request.user.pk,
             "username": request.user.get_username(),
-            "projectUrl": f"/annotate/projects/{project.pk}/",
-            "taskUrlTemplate": "/annotate/tasks/{id}/",
+            "projectUrl": reverse("labeling", args=[project.pk]),
+            "taskUrlTemplate": reverse("labeling-task", args=[0]).replace("/0/", "/{id}/"),
             "heartbeatMs": int(settings.LABELING_TOOL_HEARTBEAT_SECONDS * 1000),
             "idleMs": int(settings.LABELING_TOOL_IDLE_SECONDS * 1000),
         },

@@ -6,6 +6,7 @@ neither ids nor counts leak.
 """
 
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -54,7 +55,7 @@ class ExportSerializer(serializers.ModelSerializer):
     def get_download_url(self, export: Export) -> str | None:
         if export.state != Export.State.DONE:
             return None
-        return f"/api/v1/exports/{export.pk}/download/"
+        return reverse("export-download", args=[export.pk])
 
 
 class ProjectExportsView(APIView):

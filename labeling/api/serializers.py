@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from accounts.roles import Role
 from config.serializers import StrictModelSerializer, StrictSerializer
+from labeling.api.image_urls import image_url, tiles_url
 from labeling.counts import counts_of
 from labeling.models import Image, LabelClass, Membership, Project
 
@@ -103,17 +104,17 @@ class ImageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, image: Image) -> str:
-        return f"/api/v1/images/{image.pk}/file/"
+        return image_url("file", image.pk)
 
     def get_display_url(self, image: Image) -> str:
-        return f"/api/v1/images/{image.pk}/display/"
+        return image_url("display", image.pk)
 
     def get_thumbnail_url(self, image: Image) -> str:
-        return f"/api/v1/images/{image.pk}/thumbnail/"
+        return image_url("thumbnail", image.pk)
 
     def get_tiles_url(self, image: Image) -> str | None:
         # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
-        return f"/api/v1/images/{image.pk}/tiles/" if image.tile_levels else None
+        return tiles_url(image.pk) if image.tile_levels else None
 
 
 class MembershipSerializer(serializers.ModelSerializer):

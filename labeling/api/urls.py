@@ -8,7 +8,19 @@ loop: ``labeling/mlbackends/api.py``); the routes are the public contract in
 from django.urls import path
 
 from labeling.api import (
-    audit, energy, exports, gold, image_tiles, images, images_ingest, imports, me, my_work, projects, review, tasks,
+    audit,
+    energy,
+    exports,
+    gold,
+    image_tiles,
+    images,
+    images_ingest,
+    imports,
+    me,
+    my_work,
+    projects,
+    review,
+    tasks,
 )
 from labeling.mlbackends import api as ml
 from labeling.predictions import quality_api
