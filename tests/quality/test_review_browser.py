@@ -104,6 +104,9 @@ def test_coincident_boxes_of_two_annotators_stay_apart_and_toggle(live_server, p
     assert all(12 <= h <= 22 for h in heights), heights
     c0, c1 = captions.nth(0).bounding_box(), captions.nth(1).bounding_box()
     assert abs(c0["y"] - c1["y"]) >= 12
+    # One box is "1 box".
+    first_row = item.locator("[data-testid=review-annotation]").first.inner_text()
+    assert "1 box ·" in first_row and "1 boxes" not in first_row
     # Each annotator's boxes can be hidden and shown again.
     toggles = item.locator("[data-testid=annotator-toggle]")
     toggles.nth(1).uncheck()

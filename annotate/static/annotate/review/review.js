@@ -66,7 +66,10 @@ function showCounts(inQueue, counts) {
   emptyEl.hidden = inQueue > 0;
   if (inQueue === 0) {
     emptyEl.textContent = counts.waiting + counts.checking > 0
-      ? interpolate(gettext("Nothing to review right now. %(n)s task(s) wait for more annotators or for their quality check: each comes here by itself once every annotator has submitted and the check has run, or review one early below."), { n: counts.waiting + counts.checking }, true)
+      ? interpolate(ngettext(
+        "Nothing to review right now. %(n)s task waits for more annotators or for its quality check: it comes here by itself once every annotator has submitted and the check has run, or review it early below.",
+        "Nothing to review right now. %(n)s tasks wait for more annotators or for their quality check: each comes here by itself once every annotator has submitted and the check has run, or review one early below.",
+        counts.waiting + counts.checking), { n: l10n.number(counts.waiting + counts.checking) }, true)
       : gettext("Nothing to review, and nothing waiting. Tasks come here once their annotators have submitted and the quality check has run.");
   }
 }
@@ -128,7 +131,8 @@ function renderItem(item) {
     const li = el("li", { "data-testid": "review-annotation", "data-annotation": a.id },
       show, dashSample(a.colour, index),
       el("strong", { text: a.annotator.username }),
-      el("span", { class: "muted", text: ` · ${a.boxes.length} boxes · ${a.status} · score ` }),
+      el("span", { class: "muted", text: ` · ${interpolate(ngettext("%(n)s box", "%(n)s boxes", a.boxes.length),
+        { n: l10n.number(a.boxes.length) }, true)} · ${a.status} · ${gettext("score")} ` }),
       el("span", { class: "score", text: pct(a.score) }));
     for (const f of a.flags) li.append(el("div", { class: `flag ${f.severity}`, "data-flag": f.code,
       text: `${f.severity === "red" ? "Red flag" : "Warning"}: ${f.message}` }));

@@ -30,6 +30,7 @@ class Tool extends Editor {
     this.root = root;
     this.$ = (sel) => document.querySelector(sel);
     this.labels = [];
+    this.maxBoxes = Infinity;
     this.labelByName = new Map();
     this.labelName = null;
     this.boxes = [];
@@ -68,6 +69,7 @@ class Tool extends Editor {
     try {
       const project = await api.project(this.config.projectId);
       this.setLabels(project.labels || []);
+      this.maxBoxes = project.max_boxes_per_image || Infinity;
       const task = this.config.taskId ? await api.task(this.config.taskId) : await api.next(this.config.projectId);
       if (!task) this.allDone();
       else await this.loadTask(task);
@@ -124,16 +126,12 @@ class Tool extends Editor {
     dialog.querySelector("[data-cancel]").addEventListener("click", () => dialog.close());
   }
 
+  // What the tool says: messages.js.
   hint() { return messages.hint(this); }
-
   showReviewComment(annotation) { messages.showReviewComment(this, annotation); }
-
   showBlocked(info) { messages.showBlocked(this, info); }
-
   submitRefused() { messages.submitRefused(this); }
-
   actionFailed(what, err) { messages.actionFailed(this, what, err); }
-
   fatal(err) { messages.fatal(this, err); }
 
   focusNoticeActions() {

@@ -37,6 +37,8 @@ export function attachShortcuts(tool) {
       if (e.key === "Escape" || (e.key === "?" && !inFormControl(e.target))) tool.closeModals();
       return;
     }
+    // No task (all done, or it could not open): the page's links and buttons take the keys, Tab included.
+    if (!tool.task && e.key !== "?") return;
     const ctrl = e.ctrlKey || e.metaKey;
     if (ctrl && e.key === "Enter") { e.preventDefault(); tool.submitAndNext(); return; }
     if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); tool.saveNow(); return; }
