@@ -178,6 +178,10 @@ def test_a_lease_expiry_message_takes_the_status_area_without_moving_the_image(l
     drag(page, model.to_page(100, 100), model.to_page(300, 260))
     notice = page.locator('[data-testid="notice-blocked"]')
     notice.wait_for()
+    # Meanwhile someone else took the freed slot, so taking the task back fails too.
+    other = make_user()
+    add_member(project, other, Role.ANNOTATOR)
+    Lease.objects.create(task=task, annotator=other, expires_at=timezone.now() + timezone.timedelta(hours=1))
     # A second failure (the retry) replaces the message instead of stacking under it.
     page.click('[data-testid="retry-save"]')
     page.locator('[data-testid="notice-blocked-retry"]').wait_for()

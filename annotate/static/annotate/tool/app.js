@@ -261,22 +261,6 @@ class Tool extends Editor {
     if (ok) this.notices.show("saved", { kind: "info", text: gettext("Your boxes are saved."), transient: true });
   }
 
-  async retryAfterLease() {
-    try {
-      await api.heartbeat(this.task.id, this.activity.take());
-    } catch (err) {
-      this.notices.show("blocked-retry", {
-        kind: "error",
-        title: gettext("Still refused:"),
-        text: interpolate(gettext("%s Discard your boxes to move on, or ask a supervisor to assign the task back to you."), [err.message]),
-        actions: [{ label: gettext("Discard my boxes and take the next task"), testid: "discard-draft", secondary: true, onClick: () => this.discardAndNext() }],
-      });
-      return;
-    }
-    this.notices.clear("blocked-retry");
-    this.overwrite(null);
-  }
-
   async discardDraft() {
     clearDraft(this.config.userId, this.task.id);
     this.notices.clear("blocked");

@@ -2,6 +2,7 @@
 // and what to do about it. Box numbers in server messages are the box list's.
 
 import { ApiError, OfflineError } from "./api.js";
+import { retryAfterLease } from "./lapsed.js";
 
 // What the status area says when there is no message: what to do next.
 export function hint(tool) {
@@ -48,7 +49,7 @@ export function showBlocked(tool, info) {
       text: interpolate(gettext("The page was idle or offline too long and the task went back to the pool. Try to save again (works if nobody took it), or discard and take the next task. %(keep)s"),
         { keep }, true),
       actions: [
-        { label: gettext("Try to save again"), testid: "retry-save", onClick: () => tool.retryAfterLease() },
+        { label: gettext("Try to save again"), testid: "retry-save", onClick: () => retryAfterLease(tool) },
         { ...discard, label: gettext("Discard my boxes and take the next task"), onClick: () => tool.discardAndNext() },
       ],
     });
