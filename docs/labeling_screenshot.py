@@ -1,5 +1,6 @@
 """Regenerate the screenshots in docs/ (1440x900): the labeling tool, the review
-page, annotator stats, the green report, datasets and a 403 page.
+page, annotator stats, the green report, datasets, a 403 page and the
+supervisor's home page.
 
     python docs/labeling_screenshot.py
 
@@ -151,6 +152,7 @@ def main() -> None:
                 page.screenshot(path=str(DOCS / "error_403.png"))
 
                 login(page, base, "supervisor1")
+                page.screenshot(path=str(DOCS / "home.png"), full_page=True)  # the project card's link groups
                 page.goto(f"{base}/annotate/projects/{project_id}/review/")
                 page.wait_for_selector("[data-testid=review-box]")
                 page.screenshot(path=str(DOCS / "review.png"))

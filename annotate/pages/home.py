@@ -11,31 +11,40 @@ from labeling.dashboard import dashboard, project_activity
 from labeling.projects import projects_with_progress
 
 # The project pages linked from the home page, each behind the capability its
-# view asks the gate for; the first one a user may open is their main button.
+# view asks the gate for; the first one a user may open is their main button,
+# the others are listed by group so that a supervisor's dozen links stay readable.
 PROJECT_PAGES = [
-    # (capability, url name, text, data-testid of the main button)
-    ("review.work", "review-page", _("Review queue"), "open-review"),
-    ("tasks.annotate", "labeling", _("Start labeling"), "open-labeling"),
-    ("tasks.annotate", "my-work-page", _("My work"), "open-my-work"),
-    ("exports.download", "project-datasets", _("Datasets"), "open-datasets"),
-    ("stats.view", "project-overview", _("Overview"), ""),
-    ("tasks.view_all", "task-browser", _("Tasks"), ""),
-    ("project.manage", "project-settings", _("Settings"), ""),
-    ("stats.view", "stats-page", _("Annotator stats"), ""),
-    ("gold.manage", "gold-page", _("Gold tasks"), ""),
-    ("images.upload", "images-upload", _("Add images"), ""),
-    ("tasks.view_all", "images-map", _("Capture map"), ""),
-    ("energy.report", "project-energy-page", _("Green report"), ""),
+    # (capability, url name, text, data-testid of the main button, group)
+    ("review.work", "review-page", _("Review queue"), "open-review", "work"),
+    ("tasks.annotate", "labeling", _("Start labeling"), "open-labeling", "work"),
+    ("tasks.annotate", "my-work-page", _("My work"), "open-my-work", "work"),
+    ("exports.download", "project-datasets", _("Datasets"), "open-datasets", "data"),
+    ("stats.view", "project-overview", _("Overview"), "", "reports"),
+    ("tasks.view_all", "task-browser", _("Tasks"), "", "data"),
+    ("project.manage", "project-settings", _("Settings"), "", "setup"),
+    ("stats.view", "stats-page", _("Annotator stats"), "", "reports"),
+    ("gold.manage", "gold-page", _("Gold tasks"), "", "setup"),
+    ("images.upload", "images-upload", _("Add images"), "", "data"),
+    ("tasks.view_all", "images-map", _("Capture map"), "", "data"),
+    ("energy.report", "project-energy-page", _("Green report"), "", "reports"),
 ]
+LINK_GROUPS = [("work", _("Work")), ("data", _("Images and data")), ("reports", _("Reports")),
+               ("setup", _("Set-up"))]
 
 
 def _links(held: frozenset[str], project_id: int, archived: bool) -> list[dict]:
     return [
-        {"url": reverse(name, args=[project_id]), "text": text, "testid": testid}
-        for capability, name, text, testid in PROJECT_PAGES
+        {"url": reverse(name, args=[project_id]), "text": text, "testid": testid, "group": group}
+        for capability, name, text, testid, group in PROJECT_PAGES
         # An archived project hands out no work: no "Start labeling" for it.
         if capability in held and not (archived and capability == "tasks.annotate")
     ]
+
+
+def _grouped(links: list[dict]) -> list[dict]:
+    """The links after the main button, one titled line per group that has any."""
+    return [{"key": key, "title": title, "links": [link for link in links if link["group"] == key]}
+            for key, title in LINK_GROUPS if any(link["group"] == key for link in links)]
 
 
 @login_required
@@ -58,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": counts_of(project),
             "main": links[:1],
             "more": links[1:],
+            "groups": _grouped(links[1:]),
             "dash": dashboard(counts_of(project), activity[project.pk]),
             "full": "review.work" in held,
         })

@@ -60,3 +60,17 @@ def test_a_member_of_another_project_sees_no_card_for_this_one(project, outsider
     browser = Client()
     browser.force_login(outsider)
     assert f'data-project-id="{project.pk}"' not in browser.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_supervisors_links_come_in_short_titled_groups(project):
+    user = make_user()
+    add_member(project, user, Role.SUPERVISOR)
+    browser = Client()
+    browser.force_login(user)
+    html = browser.get("/").content.decode()
+    card = re.search(rf'<p class="actions"[^>]*data-project-id="{project.pk}">(.*?)</p>', html, re.S).group(1)
+    groups = re.findall(r'<span class="link-group" data-group="(\w+)"><span class="muted">([^<]+):</span>(.*?)</span>',
+                        card, re.S)
+    assert [key for key, _title, _links in groups] == ["data", "reports", "setup"]
+    assert all(1 <= links.count("<a ") <= 4 for _key, _title, links in groups)
