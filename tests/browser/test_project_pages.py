@@ -41,6 +41,8 @@ def test_a_supervisor_sets_up_a_project_and_an_annotator_labels_in_it(live_serve
     page.wait_for_url("**/settings/")
     project = Project.objects.get(name="Yushu grasslands")
     assert list(project.labels.values_list("name", flat=True)) == ["yak", "tent", "herder"]
+    # Three colours of the palette, not the colour input's black.
+    assert len(set(project.labels.values_list("color", flat=True))) == 3
 
     # People: an annotator and a client, by username, with the keyboard.
     for username, role in (("herder", "annotator"), ("client_park", "client")):
