@@ -99,7 +99,8 @@ def labels_apply(*, project: Project, rows: list[LabelRow], actor: User | None =
                 % {"name": current[row.id].name, "count": counts[row.id]},
                 code="label_in_use", row=rows.index(row), field="remove")
     kept_ids = {row.id for row in rows if row.id is not None and not row.remove}
-    removed = [current[i] for i in current if i not in kept_ids]
+    # Only a label the caller marked is removed: one left out of ``rows`` stays as it is.
+    removed = [current[row.id] for row in rows if row.id is not None and row.remove]
     for label in removed:
         Box.objects.filter(label=label).delete()
         label.delete()
