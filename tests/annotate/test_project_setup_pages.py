@@ -205,3 +205,9 @@ def test_a_label_left_out_of_the_form_stays_with_its_boxes(project, supervisor, 
     data = {"action": "labels", **_labels({"id": str(other.pk), "name": other.name, "order": "1"})}
     browser(supervisor).post(f"/annotate/projects/{project.pk}/settings/", data)
     assert project.labels.count() == 3 and Box.objects.filter(label=yak).exists()
+
+
+def test_a_new_label_may_not_take_the_key_of_a_label_left_out(project, supervisor):
+    data = {"action": "labels", **_labels({"name": "tent", "hotkey": "1", "order": "9"})}
+    html = browser(supervisor).post(f"/annotate/projects/{project.pk}/settings/", data, follow=True).content.decode()
+    assert "Key 1 already picks another label." in html and not project.labels.filter(name="tent").exists()
