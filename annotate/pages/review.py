@@ -33,10 +33,7 @@ def review_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """The queue itself is fetched by the page's script from the review API."""
     project = _project(request, project_id, "review.work")
     labels = list(project.labels.values("name", "color"))
-    # One task, opened from the task browser or the dashboard: the queue asks the API for it alone.
-    task = request.GET.get("task", "")
-    task = task if task.isdigit() and len(task) < 19 else ""
-    return render(request, "annotate/review/queue.html", {"project": project, "labels": labels, "task": task})
+    return render(request, "annotate/review/queue.html", {"project": project, "labels": labels})
 
 
 @login_required

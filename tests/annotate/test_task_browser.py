@@ -152,7 +152,7 @@ def test_a_task_in_review_opens_alone_in_the_review_queue(project, supervisor, a
     link = f'href="/annotate/projects/{project.pk}/review/?task={waiting[1].pk}"'
     assert link in html
     page = browser(supervisor).get(f"/annotate/projects/{project.pk}/review/", {"task": waiting[1].pk})
-    assert f'name="task" value="{waiting[1].pk}"' in page.content.decode()
+    assert f'form="filters" name="task" value="{waiting[1].pk}"' in page.content.decode()
     # The queue script sends the form's fields to the API, which answers that task alone.
     queue = browser(supervisor).get(f"/api/v1/projects/{project.pk}/review-queue/", {"task": waiting[1].pk}).json()
     assert [item["task"]["id"] for item in queue["results"]] == [waiting[1].pk]
