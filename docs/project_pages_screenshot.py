@@ -27,7 +27,7 @@ call_command("seed_demo", images=24, seed=11, annotators=2, password={PASSWORD!r
 from accounts.models import User
 from labeling.annotations import annotation_save, annotation_submit
 from labeling.assignment import task_lease_next
-from labeling.models import Project
+from labeling.models import Annotation, Project
 project = Project.objects.get(slug="qinghai-lake-survey")
 rng = random.Random(3)
 for name, rounds in (("annotator1", 7), ("annotator2", 5)):
@@ -40,7 +40,9 @@ for name, rounds in (("annotator1", 7), ("annotator2", 5)):
         truth = task.gold_boxes or [{{"label": "yak", "x": 40, "y": 40, "width": 60, "height": 40}}]
         boxes = [dict(b, x=b["x"] + rng.uniform(-6, 6), y=b["y"] + rng.uniform(-6, 6)) for b in truth
                  if rng.random() > 0.2]
-        annotation_save(task=task, author=user, boxes=boxes, expected_version=1, active_seconds=rng.uniform(3, 40))
+        version = Annotation.objects.get(task=task, annotator=user).version
+        annotation_save(task=task, author=user, boxes=boxes, expected_version=version,
+                        active_seconds=rng.uniform(3, 40))
         annotation_submit(task=task, author=user)
 print(project.pk)
 """
@@ -73,7 +75,7 @@ def main() -> None:
                 shots = [
                     ("project-new.png", "/annotate/projects/new/"),
                     ("project-settings.png", f"/annotate/projects/{project_id}/settings/"),
-                    ("project-tasks.png", f"/annotate/projects/{project_id}/tasks/?sort=-id"),
+                    ("project-tasks.png", f"/annotate/projects/{project_id}/tasks/"),
                     ("project-overview.png", f"/annotate/projects/{project_id}/overview/"),
                 ]
                 for name, path in shots:

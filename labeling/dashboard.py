@@ -44,6 +44,8 @@ def _today_start() -> datetime:
 
 def project_activity(project_ids: list[int]) -> dict[int, dict]:
     """Project id -> ``{today, oldest_review}``: submits since midnight, the task longest in review."""
+    if not project_ids:
+        return {}
     today = dict(
         Annotation.objects.filter(task__project_id__in=project_ids, submitted_at__gte=_today_start())
         .order_by().values("task__project_id").annotate(n=Count("id")).values_list("task__project_id", "n")

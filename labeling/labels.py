@@ -83,14 +83,19 @@ def _rename_in_json(project: Project, old: str, new: str) -> None:
 @transaction.atomic
 def labels_apply(*, project: Project, rows: list[LabelRow], actor: User | None = None) -> list[LabelClass]:
     """Make the project's labels what ``rows`` say, all or nothing."""
-    problems = label_rows_problems(rows)
-    if problems:
-        raise DomainError(problems[0][2], code="label_exists", row=problems[0][0], field=problems[0][1])
     current = {label.pk: label for label in LabelClass.objects.select_for_update().filter(project=project)}
     for row in rows:
         if row.id is not None and row.id not in current:
             # A forged or stale id: nothing of this project.
             raise DomainError(_("That label is not part of this project."), code="unknown_label")
+    # Labels the rows leave out keep their names and keys: a new row may not take them.
+    mentioned = {row.id for row in rows}
+    unchanged = [LabelRow(name=label.name, id=pk, hotkey=label.hotkey) for pk, label in current.items()
+                 if pk not in mentioned]
+    problems = label_rows_problems(unchanged + rows)
+    if problems:
+        index = problems[0][0] - len(unchanged)
+        raise DomainError(problems[0][2], code="label_exists", row=index, field=problems[0][1])
     counts = box_counts(project)
     for row in rows:
         if row.remove and row.id is not None and counts.get(row.id) and not row.remove_boxes:
@@ -99,7 +104,8 @@ def labels_apply(*, project: Project, rows: list[LabelRow], actor: User | None =
                 % {"name": current[row.id].name, "count": counts[row.id]},
                 code="label_in_use", row=rows.index(row), field="remove")
     kept_ids = {row.id for row in rows if row.id is not None and not row.remove}
-    removed = [current[i] for i in current if i not in kept_ids]
+    # Only a label the caller marked is removed: one left out of ``rows`` stays as it is.
+    removed = [current[row.id] for row in rows if row.id is not None and row.remove]
     for label in removed:
         Box.objects.filter(label=label).delete()
         label.delete()

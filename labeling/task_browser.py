@@ -51,7 +51,9 @@ class TaskPage:
 
 
 def _filtered(project: Project, f: TaskFilter) -> QuerySet[Task]:
-    tasks = Task.objects.filter(project=project)
+    # The image's project is the task's: said twice, so that capture-time sorts and the
+    # date and map filters can walk the image's (project, ...) indexes.
+    tasks = Task.objects.filter(project=project, image__project=project)
     if f.status:
         tasks = tasks.filter(status=f.status)
     if f.annotator_id:
@@ -78,21 +80,30 @@ def _filtered(project: Project, f: TaskFilter) -> QuerySet[Task]:
     return tasks
 
 
+def _beyond(field: str, value, pk: int, op: str) -> Q:
+    """Rows past (``value``, ``pk``) in direction ``op`` ("gt" or "lt").
+
+    Spelled ``field >= value AND (field > value OR id > pk)`` rather than the
+    bare OR: the first half is a range PostgreSQL walks the index with.
+    """
+    return Q(**{f"{field}__{op}e": value}) & (Q(**{f"{field}__{op}": value}) | Q(**{f"id__{op}": pk}))
+
+
 def _after(field: str, descending: bool, nullable: bool, value, pk: int) -> Q:
     """Rows that come after (``value``, ``pk``) in the sort; NULLs sort last either way."""
-    beyond, pk_beyond = ("lt", "lt") if descending else ("gt", "gt")
+    op = "lt" if descending else "gt"
     if nullable and value is None:
-        return Q(**{f"{field}__isnull": True, f"id__{pk_beyond}": pk})
-    q = Q(**{f"{field}__{beyond}": value}) | Q(**{field: value, f"id__{pk_beyond}": pk})
+        return Q(**{f"{field}__isnull": True, f"id__{op}": pk})
+    q = _beyond(field, value, pk, op)
     return q | Q(**{f"{field}__isnull": True}) if nullable else q
 
 
 def _before(field: str, descending: bool, nullable: bool, value, pk: int) -> Q:
     """Rows that come before (``value``, ``pk``) in the sort."""
-    before, pk_before = ("gt", "gt") if descending else ("lt", "lt")
+    op = "gt" if descending else "lt"
     if nullable and value is None:
-        return Q(**{f"{field}__isnull": False}) | Q(**{f"{field}__isnull": True, f"id__{pk_before}": pk})
-    return Q(**{f"{field}__{before}": value}) | Q(**{field: value, f"id__{pk_before}": pk})
+        return Q(**{f"{field}__isnull": False}) | Q(**{f"{field}__isnull": True, f"id__{op}": pk})
+    return _beyond(field, value, pk, op)
 
 
 def _ordering(field: str, descending: bool, nullable: bool, reverse: bool) -> list:

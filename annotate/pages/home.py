@@ -52,24 +52,26 @@ def home(request: HttpRequest) -> HttpResponse:
     """My projects, with progress, my role in each and the pages my role opens; archived ones last."""
     roles = project_roles(request.user)
     projects = list(projects_with_progress(visible_projects(request.user)).order_by("id"))
-    activity = project_activity([project.pk for project in projects])
+    held = {project.pk: capabilities_held(request.user, roles.get(project.pk)) for project in projects}
+    # Today's work and the review backlog are for those who review: read only for their projects.
+    activity = project_activity([pk for pk, caps in held.items() if "review.work" in caps])
     rows, archived = [], []
     for project in projects:
         role = roles.get(project.pk)
-        held = capabilities_held(request.user, role)
-        links = _links(held, project.pk, project.is_archived)
+        links = _links(held[project.pk], project.pk, project.is_archived)
         if not links:
             continue
+        counts = counts_of(project)
         (archived if project.is_archived else rows).append({
             "project": project,
             "role": role or "admin",
             "role_label": Role(role).label if role else _("Admin"),
-            "counts": counts_of(project),
+            "counts": counts,
             "main": links[:1],
             "more": links[1:],
             "groups": _grouped(links[1:]),
-            "dash": dashboard(counts_of(project), activity[project.pk]),
-            "full": "review.work" in held,
+            "dash": dashboard(counts, activity[project.pk]) if project.pk in activity else None,
+            "full": project.pk in activity,
         })
     return render(request, "annotate/home.html", {
         "rows": rows, "archived": archived, "may_create": may_create_projects(request.user),

@@ -13,6 +13,7 @@ from accounts.roles import Role
 from energy.models import Site
 from labeling.labels import LabelRow, label_rows_problems
 from labeling.models import Project
+from labeling.projects import PALETTE
 from labeling.quality.checks import FLAG_CODES
 from labeling.task_bulk import ACTIONS, PRIORITY_RANGE
 
@@ -115,6 +116,8 @@ def label_formset(*, data=None, labels=(), extra: int = 3, prefix: str = "labels
     for index, form in enumerate(formset.forms):
         if index >= len(initial):
             form.fields["order"].initial = index + 1
+            # A colour input always sends a colour (black when left alone): offer the palette's.
+            form.fields["color"].initial = PALETTE[index % len(PALETTE)]
     return formset
 
 

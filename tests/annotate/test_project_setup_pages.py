@@ -186,3 +186,28 @@ def test_annotators_and_clients_get_403_on_settings(project, annotator, client_u
                                   {"action": "archive"}).status_code == 403
     project.refresh_from_db()
     assert project.archived_at is None
+
+
+def test_a_forged_label_id_changes_no_label(project, other_project, supervisor):
+    theirs = other_project.labels.first()
+    data = {"action": "labels", **_labels({"id": str(theirs.pk), "name": "stolen", "order": "1"})}
+    html = browser(supervisor).post(f"/annotate/projects/{project.pk}/settings/", data, follow=True).content.decode()
+    assert "That label is not part of this project." in html
+    theirs.refresh_from_db()
+    assert theirs.name != "stolen" and project.labels.count() == 3
+
+
+def test_a_label_left_out_of_the_form_stays_with_its_boxes(project, supervisor, annotator):
+    yak = project.labels.get(name="yak")
+    annotation = Annotation.objects.create(task=make_task(project), annotator=annotator)
+    Box.objects.create(annotation=annotation, label=yak, x=1, y=1, width=5, height=5)
+    other = project.labels.exclude(pk=yak.pk).first()
+    data = {"action": "labels", **_labels({"id": str(other.pk), "name": other.name, "order": "1"})}
+    browser(supervisor).post(f"/annotate/projects/{project.pk}/settings/", data)
+    assert project.labels.count() == 3 and Box.objects.filter(label=yak).exists()
+
+
+def test_a_new_label_may_not_take_the_key_of_a_label_left_out(project, supervisor):
+    data = {"action": "labels", **_labels({"name": "tent", "hotkey": "1", "order": "9"})}
+    html = browser(supervisor).post(f"/annotate/projects/{project.pk}/settings/", data, follow=True).content.decode()
+    assert "Key 1 already picks another label." in html and not project.labels.filter(name="tent").exists()

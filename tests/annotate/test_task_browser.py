@@ -142,3 +142,17 @@ def test_the_page_costs_the_same_queries_for_5_and_50_rows(project, supervisor, 
     grow(45)
     with django_assert_max_num_queries(7):
         assert len(shown(client.get(url, {"sort": "-priority"}).content.decode())) == 50
+
+
+def test_a_task_in_review_opens_alone_in_the_review_queue(project, supervisor, annotator):
+    waiting = [make_task(project, status="review") for _ in range(2)]
+    for task in waiting:
+        Annotation.objects.create(task=task, annotator=annotator, status="submitted")
+    html = browser(supervisor).get(f"/annotate/projects/{project.pk}/tasks/").content.decode()
+    link = f'href="/annotate/projects/{project.pk}/review/?task={waiting[1].pk}"'
+    assert link in html
+    page = browser(supervisor).get(f"/annotate/projects/{project.pk}/review/", {"task": waiting[1].pk})
+    assert f'form="filters" name="task" value="{waiting[1].pk}"' in page.content.decode()
+    # The queue script sends the form's fields to the API, which answers that task alone.
+    queue = browser(supervisor).get(f"/api/v1/projects/{project.pk}/review-queue/", {"task": waiting[1].pk}).json()
+    assert [item["task"]["id"] for item in queue["results"]] == [waiting[1].pk]

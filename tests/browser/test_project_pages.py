@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.roles import Role
-from labeling.models import Annotation, Lease, Project
+from labeling.models import Annotation, Lease, Project, Task
 from tests.browser.helpers import ViewModel, drag, login, make_scene_task, scene_png, wait_drawn
 from tests.factories import add_member, make_project, make_user, same_organisation
 
@@ -41,6 +41,8 @@ def test_a_supervisor_sets_up_a_project_and_an_annotator_labels_in_it(live_serve
     page.wait_for_url("**/settings/")
     project = Project.objects.get(name="Yushu grasslands")
     assert list(project.labels.values_list("name", flat=True)) == ["yak", "tent", "herder"]
+    # Three colours of the palette, not the colour input's black.
+    assert len(set(project.labels.values_list("color", flat=True))) == 3
 
     # People: an annotator and a client, by username, with the keyboard.
     for username, role in (("herder", "annotator"), ("client_park", "client")):
@@ -114,6 +116,15 @@ def test_the_task_browser_filters_sorts_and_assigns_in_bulk(live_server, page):
     assert "sort=-id" in page.url  # back on the same view
     assert set(Lease.objects.filter(annotator=annotator, assigned_by=supervisor).values_list("task_id", flat=True)) \
         == {tasks[2].pk, tasks[3].pk}
+
+    # A task in review opens alone in the review queue.
+    for task in tasks[:2]:
+        Annotation.objects.create(task=task, annotator=annotator, status="submitted")
+    Task.objects.filter(pk__in=[tasks[0].pk, tasks[1].pk]).update(status="review")
+    page.goto(f"{base}/annotate/projects/{project.pk}/tasks/")
+    page.locator(f'tr[data-task-id="{tasks[0].pk}"] [data-testid="open-task"]').click()
+    page.wait_for_selector(f'[data-testid="review-item"][data-task="{tasks[0].pk}"]')
+    assert page.locator('[data-testid="review-item"]').count() == 1
 
 
 @pytest.mark.parametrize("path", ["settings/", "tasks/", "overview/"])
