@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 WIDTH, HEIGHT = 560, 200
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 12, 12, 28
 
 
+def month_day(day: str) -> str:
+    """An ISO date's month and day in the page's language ("07-01", "7月1日")."""
+    mm, dd = day[5:7], day[8:10]
+    return pgettext("chart axis: month and day; m, d without leading zero", "%(mm)s-%(dd)s") % {
+        "mm": mm, "dd": dd, "m": mm.lstrip("0"), "d": dd.lstrip("0"),
+    }
+
+
 def line_chart(
     *, title: str, days: list[str], series: list[dict], y_max: float | None = None, percent: bool = False,
-    tick=lambda day: day[5:],
+    tick=month_day,
 ) -> SafeString:
     """``series``: ``[{"name", "colour", "values": [float | None per day]}]``; gaps stay gaps.
 
@@ -46,7 +56,8 @@ def line_chart(
     for i in range(0, n, step):
         parts.append(f'<text x="{px(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle" class="tick">{escape(tick(days[i]))}</text>')
     if not values:
-        parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" class="tick">no data yet</text>')
+        empty = escape(_("no data yet"))  # outside the f-string: extractors do not look inside one
+        parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" class="tick">{empty}</text>')
     for s in series:
         colour = escape(s["colour"])
         points: list[str] = []

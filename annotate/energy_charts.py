@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from annotate.charts import month_day
 from energy.services import energy_display as energy_text, grams_display as grams_text
 
 CLEAN = "#2e8b57"
@@ -38,6 +39,12 @@ def _segments(points: list[str | None]) -> list[list[str]]:
     return runs
 
 
+def _period(t: str) -> str:
+    """A series key ("2026-07-01" or "2026-07-01T06") as the page's language writes it."""
+    day = month_day(t[:10])
+    return f"{day} {t[11:13]}:00" if "T" in t else day
+
+
 def _svg(width: int, height: int, body: list[str], label: str) -> SafeString:
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
@@ -51,8 +58,8 @@ def stacked_energy(rows: list[dict], *, label: str, width: int = 720, height: in
     plot_w, plot_h = width - pad_l - pad_r, height - pad_b - pad_t
     body = [f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{pad_l + plot_w}" y2="{pad_t + plot_h}" stroke="#888"/>']
     if not rows:
-        body.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#66737f">'
-                    f'{escape(_("No energy recorded yet"))}</text>')
+        empty = escape(_("No energy recorded yet"))
+        body.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#66737f">{empty}</text>')
         return _svg(width, height, body, label)
     top = max(r["kwh"] for r in rows) or 1.0
     step = plot_w / len(rows)
@@ -68,7 +75,7 @@ def stacked_energy(rows: list[dict], *, label: str, width: int = 720, height: in
             y -= h
             stack.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colour}" '
                          f'data-series="{series}"/>')
-        tip = f'{r["t"]}: {energy_text(r["kwh"])}, {_share_text(r)}'
+        tip = f'{_period(r["t"])}: {energy_text(r["kwh"])}, {_share_text(r)}'
         body.append(f'<g><title>{escape(tip)}</title>{"".join(stack)}</g>')
         share = r["clean_share"]
         points.append(None if share is None else f'{pad_l + i * step + step / 2:.1f},{pad_t + plot_h * (1 - share):.1f}')
@@ -85,7 +92,7 @@ def stacked_energy(rows: list[dict], *, label: str, width: int = 720, height: in
         body.append(f'<text x="{pad_l - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#444">'
                     f'{escape(energy_text(top * frac))}</text>')
     for i in sorted({0, len(rows) // 2, len(rows) - 1}):
-        body.append(f'<text x="{pad_l + i * step + step / 2:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" fill="#444">{escape(rows[i]["t"])}</text>')
+        body.append(f'<text x="{pad_l + i * step + step / 2:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" fill="#444">{escape(_period(rows[i]["t"]))}</text>')
     return _svg(width, height, body, label)
 
 
@@ -95,7 +102,8 @@ def share_bars(rows: list[tuple[str, dict]], *, label: str, width: int = 720) ->
     height = max(row_h * len(rows) + 10, 40)
     body = []
     if not rows:
-        body.append(f'<text x="10" y="24" fill="#66737f">{escape(_("Nothing recorded yet"))}</text>')
+        empty = escape(_("Nothing recorded yet"))
+        body.append(f'<text x="10" y="24" fill="#66737f">{empty}</text>')
     plot_w = width - pad_l - 300
     for i, (name, vals) in enumerate(rows):
         y = 5 + i * row_h
@@ -117,7 +125,8 @@ def forecast_line(points: list[dict], marks: list[tuple[object, str]], *, label:
     plot_w, plot_h = width - pad_l - pad_r, height - pad_b - pad_t
     body = []
     if not points:
-        body.append(f'<text x="10" y="24" fill="#66737f">{escape(_("No forecast for this site"))}</text>')
+        empty = escape(_("No forecast for this site"))
+        body.append(f'<text x="10" y="24" fill="#66737f">{empty}</text>')
         return _svg(width, height, body, label)
     t0, t1 = points[0]["start"], points[-1]["end"]
     span = (t1 - t0).total_seconds() or 1

@@ -17,7 +17,7 @@ def membership_set(
 ) -> tuple[Membership, bool]:
     """Give the named user ``role`` in the project; return (membership, created)."""
     if role not in Role.values:
-        raise DomainError(f"Unknown role {role!r}.", code="unknown_role")
+        raise DomainError(_("Unknown role %(role)s.") % {"role": repr(role)}, code="unknown_role")
     user = addable_user(actor=actor, username=username)
     if user is None:
         # The same answer whether the name is unknown or belongs to someone the

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Exists, F, OuterRef, Subquery
 
 from labeling.models import Annotation, Box, Project, QualityReport, Task
+from labeling.quality.flag_text import localized_flags
 
 # One colour per annotator of a task, in submission order (label colours are
 # for labels; here the question is "whose box is this").
@@ -126,7 +127,7 @@ def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> 
                 "active_seconds": annotation.active_seconds,
                 "boxes": boxes.get(annotation.pk, []),
                 "score": report["score"] if report else None,
-                "flags": report["flags"] if report else [],
+                "flags": localized_flags(report["flags"]) if report else [],
                 "metrics": report["metrics"] if report else {},
             })
         image = task.image

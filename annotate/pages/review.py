@@ -3,20 +3,22 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotate.charts import line_chart
 from annotate.pages.guard import page_access
+from labeling import label_names
 from labeling.access import access_project
 from labeling.models import Project
 from labeling.review_queue import ANNOTATOR_COLOURS
 from labeling.stats import project_stats
 
 CHARTS = [
-    ("gold_accuracy", "Gold accuracy (F1)", 1.0, True),
-    ("agreement", "Agreement with other annotators (F1)", 1.0, True),
-    ("tasks_per_hour", "Tasks per hour of active time", None, False),
-    ("rejection_rate", "Rejection rate", 1.0, True),
+    ("gold_accuracy", _("Gold accuracy (F1)"), 1.0, True),
+    ("agreement", _("Agreement with other annotators (F1)"), 1.0, True),
+    ("tasks_per_hour", _("Tasks per hour of active time"), None, False),
+    ("rejection_rate", _("Rejection rate"), 1.0, True),
 ]
 
 
@@ -29,7 +31,12 @@ def _project(request: HttpRequest, project_id: int, capability: str) -> Project:
 def review_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """The queue itself is fetched by the page's script from the review API."""
     project = _project(request, project_id, "review.work")
-    labels = list(project.labels.values("name", "color"))
+    # The canonical name identifies a box's label; people read the display name.
+    labels = [
+        {"name": label.name, "color": label.color, "display_name": label_names.display_name(label),
+         "tibetan": label_names.tibetan_name(label)}
+        for label in project.labels.all()
+    ]
     return render(request, "annotate/review/queue.html", {"project": project, "labels": labels})
 
 

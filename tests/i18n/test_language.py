@@ -86,3 +86,29 @@ def test_every_page_loads_the_catalog_before_its_own_scripts(annotator):
 def test_a_user_made_without_language_follows_the_browser():
     user = make_user()
     assert user.language == ""
+
+
+def test_users_me_reads_and_saves_the_language(annotator):
+    client = api_client(annotator)
+    assert client.get("/api/v1/users/me/").json()["language"] == ""
+    response = client.patch("/api/v1/users/me/", {"language": "zh-hans"}, format="json")
+    assert response.status_code == 200 and response.json()["language"] == "zh-hans"
+    annotator.refresh_from_db()
+    assert annotator.language == "zh-hans"
+    # From now on without any header, on any client:
+    assert "未找到" in api_client(annotator).get("/api/v1/projects/999999999/").json()["detail"]
+    back = client.patch("/api/v1/users/me/", {"language": ""}, format="json")
+    assert back.json()["language"] == ""
+
+
+def test_users_me_refuses_a_language_the_site_does_not_speak(annotator):
+    client = api_client(annotator)
+    response = client.patch("/api/v1/users/me/", {"language": "bo"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_choice"
+    chinese_detail = str(response.json())
+    english = client.patch("/api/v1/users/me/", {"language": "bo"}, format="json")
+    assert english.json()["code"] == "invalid_choice"
+    assert chinese_detail != str(english.json())
+    annotator.refresh_from_db()
+    assert annotator.language == ""

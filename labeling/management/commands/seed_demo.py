@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from labeling.demo.seed import seed_demo
 
@@ -27,9 +28,9 @@ class Command(BaseCommand):
         try:
             width, height = (int(v) for v in size.lower().split("x"))
         except ValueError:
-            raise CommandError("--size takes WIDTHxHEIGHT, e.g. 1600x1200") from None
+            raise CommandError(_("--size takes WIDTHxHEIGHT, e.g. 1600x1200")) from None
         if images < 0 or annotators < 1 or not (64 <= width <= 20000 and 64 <= height <= 20000):
-            raise CommandError("--images must be >= 0, --annotators >= 1, sizes 64..20000 px")
+            raise CommandError(_("--images must be >= 0, --annotators >= 1, sizes 64..20000 px"))
         self.stdout.write(f"Seeding 'Qinghai Lake survey' with {images} scenes (seed {seed})")
         result = seed_demo(
             images=images,

@@ -17,6 +17,24 @@ import { Saver } from "./autosave.js";
 import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
 import { bindPredictionPanel, offerPredictions } from "./predictions.js";
 
+// Functions: gettext must run after the catalog has loaded (it has: it is a plain script before this module).
+const ACTION_TEXT = {
+  "open the next task": () => gettext("open the next task"),
+  submit: () => gettext("submit"),
+  skip: () => gettext("skip"),
+};
+const STATUS_TEXT = {
+  draft: () => gettext("a draft"),
+  submitted: () => gettext("submitted"),
+  accepted: () => gettext("accepted"),
+  rejected: () => gettext("rejected"),
+  skipped: () => gettext("skipped"),
+  superseded: () => gettext("superseded"),
+};
+function statusText(status) {
+  return STATUS_TEXT[status] ? STATUS_TEXT[status]() : status;
+}
+
 const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
 
@@ -129,7 +147,7 @@ class Tool extends Editor {
     this.notices.clearAll();
     this.root.dataset.taskId = task.id;
     this.stage.canvas.dataset.taskId = task.id;
-    this.$("[data-task-title]").textContent = `Task ${task.id}`;
+    this.$("[data-task-title]").textContent = interpolate(gettext("Task %(id)s"), { id: task.id }, true);
     this.$("[data-done]").hidden = true;
     this.$("[data-workspace]").hidden = false;
     renderEnergy(this.$("[data-energy]"), task.energy);
@@ -142,7 +160,7 @@ class Tool extends Editor {
         throw err;
       });
     const imageP = this.stage.setImage(task.image).catch((err) => {
-      this.notices.show("image", { kind: "error", text: `The image could not be loaded (${err.message}).` });
+      this.notices.show("image", { kind: "error", text: interpolate(gettext("The image could not be loaded (%(error)s)."), { error: err.message }, true) });
       return false;
     });
     const annotation = await annotationP;
@@ -152,7 +170,7 @@ class Tool extends Editor {
     this.showReviewComment(annotation);
     if (!this.editable) {
       renderSaveState(this.$("[data-save-state]"), "readonly");
-      this.notices.show("readonly", { kind: "info", text: `This task is ${annotation.status}; it can no longer be edited here.` });
+      this.notices.show("readonly", { kind: "info", text: interpolate(gettext("This task is %(status)s; it can no longer be edited here."), { status: statusText(annotation.status) }, true) });
     }
     this.applyDraft(annotation);
     offerPredictions(this, annotation);
@@ -182,8 +200,8 @@ class Tool extends Editor {
     if (annotation.status === "rejected" || annotation.review_comment) {
       this.notices.show("review", {
         kind: "review",
-        title: "Sent back by the reviewer:",
-        text: annotation.review_comment || "(no comment)",
+        title: gettext("Sent back by the reviewer:"),
+        text: annotation.review_comment || gettext("(no comment)"),
       });
     }
   }
@@ -201,7 +219,10 @@ class Tool extends Editor {
     if ((draft.baseVersion || 0) === (annotation.version || 0)) {
       this.notices.show("restored", {
         kind: "info",
-        text: `Restored ${draft.boxes.length} box(es) that had not reached the server; saving them now.`,
+        text: interpolate(ngettext(
+          "Restored %(n)s box that had not reached the server; saving it now.",
+          "Restored %(n)s boxes that had not reached the server; saving them now.", draft.boxes.length),
+        { n: draft.boxes.length }, true),
       });
       this.saver.changed();
     } else {
@@ -209,7 +230,7 @@ class Tool extends Editor {
       this.saver.block({
         kind: "stale",
         currentVersion: annotation.version,
-        detail: "The task changed on the server after these boxes were drawn in this browser.",
+        detail: gettext("The task changed on the server after these boxes were drawn in this browser."),
       });
     }
   }
@@ -220,9 +241,9 @@ class Tool extends Editor {
   }
 
   showBlocked(info) {
-    const keep = "Your boxes are still here and kept in this browser until they are saved or you discard them.";
+    const keep = gettext("Your boxes are still here and kept in this browser until they are saved or you discard them.");
     const discard = {
-      label: "Discard my boxes",
+      label: gettext("Discard my boxes"),
       testid: "discard-draft",
       secondary: true,
       onClick: () => this.discardDraft(),
@@ -230,29 +251,31 @@ class Tool extends Editor {
     if (info.kind === "stale") {
       this.notices.show("blocked", {
         kind: "error",
-        title: "Not saved: this task was changed elsewhere.",
-        text: `Someone (or another tab) saved version ${info.currentVersion ?? "?"} after you loaded it, so your last changes were refused rather than overwrite theirs. ${keep}`,
+        title: gettext("Not saved: this task was changed elsewhere."),
+        text: interpolate(gettext("Someone (or another tab) saved version %(version)s after you loaded it, so your last changes were refused rather than overwrite theirs."),
+          { version: info.currentVersion ?? "?" }, true) + " " + keep,
         actions: [
-          { label: "Save my boxes over it", testid: "overwrite-draft", onClick: () => this.overwrite(info.currentVersion) },
+          { label: gettext("Save my boxes over it"), testid: "overwrite-draft", onClick: () => this.overwrite(info.currentVersion) },
           discard,
         ],
       });
     } else if (info.kind === "lease") {
       this.notices.show("blocked", {
         kind: "error",
-        title: "Not saved: your lease on this task expired.",
-        text: `The page was idle or offline for too long, so the task went back to the pool and the server refuses saves for it. ${keep} If a supervisor assigns the task back to you, "Try to save again" saves them.`,
+        title: gettext("Not saved: your lease on this task expired."),
+        text: gettext("The page was idle or offline for too long, so the task went back to the pool and the server refuses saves for it.")
+          + " " + keep + " " + gettext("If a supervisor assigns the task back to you, “Try to save again” saves them."),
         actions: [
-          { label: "Try to save again", testid: "retry-save", onClick: () => this.retryAfterLease() },
-          { ...discard, label: "Discard my boxes and take the next task", onClick: () => this.discardAndNext() },
+          { label: gettext("Try to save again"), testid: "retry-save", onClick: () => this.retryAfterLease() },
+          { ...discard, label: gettext("Discard my boxes and take the next task"), onClick: () => this.discardAndNext() },
         ],
       });
     } else {
       this.notices.show("blocked", {
         kind: "error",
-        title: "Not saved.",
-        text: `The server refused the save: ${info.detail} ${keep}`,
-        actions: [{ label: "Try again", testid: "retry-save", onClick: () => this.overwrite(null) }, discard],
+        title: gettext("Not saved."),
+        text: interpolate(gettext("The server refused the save: %(detail)s"), { detail: info.detail }, true) + " " + keep,
+        actions: [{ label: gettext("Try again"), testid: "retry-save", onClick: () => this.overwrite(null) }, discard],
       });
     }
   }
@@ -260,14 +283,14 @@ class Tool extends Editor {
   async overwrite(version) {
     this.notices.clear("blocked");
     const ok = await this.saver.overwrite(version);
-    if (ok) this.notices.show("saved", { kind: "info", text: "Your boxes are saved." });
+    if (ok) this.notices.show("saved", { kind: "info", text: gettext("Your boxes are saved.") });
   }
 
   async retryAfterLease() {
     try {
       await api.heartbeat(this.task.id, this.activity.take());
     } catch (err) {
-      this.notices.show("blocked-retry", { kind: "error", text: `Still refused: ${err.message}` });
+      this.notices.show("blocked-retry", { kind: "error", text: interpolate(gettext("Still refused: %(error)s"), { error: err.message }, true) });
       return;
     }
     this.notices.clear("blocked-retry");
@@ -312,7 +335,7 @@ class Tool extends Editor {
     try {
       const saved = await this.saver.flush();
       if (!saved) {
-        this.notices.show("submit", { kind: "error", text: "Not submitted: the boxes are not saved yet (see the message above)." });
+        this.notices.show("submit", { kind: "error", text: gettext("Not submitted: the boxes are not saved yet (see the message above).") });
         return;
       }
       const tSaved = performance.now();
@@ -367,9 +390,10 @@ class Tool extends Editor {
   }
 
   actionFailed(what, err) {
+    const action = ACTION_TEXT[what] ? ACTION_TEXT[what]() : what;
     const text = err instanceof OfflineError
-      ? `Could not ${what}: no connection. Your boxes are kept in this browser; try again.`
-      : `Could not ${what}: ${err.message}`;
+      ? interpolate(gettext("Could not %(action)s: no connection. Your boxes are kept in this browser; try again."), { action }, true)
+      : interpolate(gettext("Could not %(action)s: %(error)s"), { action, error: err.message }, true);
     this.notices.show(what, { kind: "error", text });
   }
 
@@ -387,8 +411,8 @@ class Tool extends Editor {
 
   fatal(err) {
     const text = err instanceof ApiError && err.status === 404
-      ? "This task is not available to you."
-      : `The tool could not start: ${err.message}`;
+      ? gettext("This task is not available to you.")
+      : interpolate(gettext("The tool could not start: %(error)s"), { error: err.message }, true);
     this.notices.show("fatal", { kind: "error", text });
   }
 

@@ -22,12 +22,12 @@ export function renderBoxList(list, tool) {
     num.className = "num";
     num.textContent = String(index + 1);
     const select = document.createElement("select");
-    select.setAttribute("aria-label", `Label of box ${index + 1}`);
+    select.setAttribute("aria-label", interpolate(gettext("Label of box %(n)s"), { n: index + 1 }, true));
     select.disabled = !tool.editable;
     for (const l of tool.labels) {
       const opt = document.createElement("option");
       opt.value = l.name;
-      opt.textContent = l.name;
+      opt.textContent = l.display_name || l.name;
       opt.selected = l.name === box.label;
       select.append(opt);
     }
@@ -39,13 +39,13 @@ export function renderBoxList(list, tool) {
     hide.type = "button";
     hide.className = "icon";
     hide.setAttribute("data-testid", "box-toggle");
-    hide.title = box.hidden ? "Show (H)" : "Hide (H)";
-    hide.textContent = box.hidden ? "show" : "hide";
+    hide.title = box.hidden ? gettext("Show (H)") : gettext("Hide (H)");
+    hide.textContent = box.hidden ? gettext("show") : gettext("hide");
     hide.addEventListener("click", (e) => { e.stopPropagation(); tool.toggleHidden(box.id); });
     const del = document.createElement("button");
     del.type = "button";
     del.className = "icon danger";
-    del.title = "Delete (Del)";
+    del.title = gettext("Delete (Del)");
     del.textContent = "×";
     del.disabled = !tool.editable;
     del.addEventListener("click", (e) => { e.stopPropagation(); tool.deleteBox(box.id); });

@@ -27,9 +27,20 @@ export class Editor {
       b.setAttribute("data-testid", "label-pick");
       b.style.setProperty("--label-color", l.color);
       const key = l.hotkey || (i < 9 ? i + 1 : "");
-      b.innerHTML = `<kbd></kbd> <span></span>`;
+      b.innerHTML = `<kbd></kbd> <span class="label-name"></span>`;
       b.querySelector("kbd").textContent = key;
-      b.querySelector("span").textContent = l.name;
+      b.querySelector(".label-name").textContent = l.display_name || l.name;
+      b.title = l.name;
+      // Tibetan beside the page's language, where the label has it (not an interface language).
+      const tibetan = l.display_names && l.display_names.bo;
+      if (tibetan && tibetan !== l.display_name) {
+        const bo = document.createElement("span");
+        bo.className = "label-bo";
+        bo.lang = "bo";
+        bo.setAttribute("data-testid", "label-tibetan");
+        bo.textContent = tibetan;
+        b.append(" ", bo);
+      }
       b.addEventListener("click", () => this.pickLabel(l.name));
       bar.append(b);
     });
@@ -40,7 +51,13 @@ export class Editor {
     for (const b of this.root.querySelectorAll(".label-pick")) {
       b.classList.toggle("active", b.dataset.label === this.labelName);
     }
-    this.$("[data-current-label]").textContent = this.labelName || "";
+    this.$("[data-current-label]").textContent = this.labelDisplayName(this.labelName);
+  }
+
+  // What people read for a label's canonical name (boxes keep the canonical name).
+  labelDisplayName(name) {
+    const l = this.labelByName.get(name);
+    return (l && l.display_name) || name || "";
   }
 
   currentLabelColor() {
@@ -102,7 +119,7 @@ export class Editor {
 
   addBox(rect) {
     if (!this.labelName) {
-      this.notices.show("labels", { kind: "warn", text: "This project has no labels yet; ask a supervisor to add some." });
+      this.notices.show("labels", { kind: "warn", text: gettext("This project has no labels yet; ask a supervisor to add some.") });
       return;
     }
     this.edit(() => {

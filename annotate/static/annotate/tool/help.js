@@ -1,11 +1,11 @@
 // The "?" overlay listing every shortcut.
 
-import { SHORTCUTS } from "./shortcuts.js";
+import { shortcuts } from "./shortcuts.js";
 
 export function buildHelp(overlay) {
   const table = overlay.querySelector("tbody");
   table.replaceChildren();
-  for (const [keys, what] of SHORTCUTS) {
+  for (const [keys, what] of shortcuts()) {
     const tr = document.createElement("tr");
     const k = document.createElement("td");
     const kbd = document.createElement("kbd");

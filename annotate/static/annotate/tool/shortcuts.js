@@ -2,23 +2,26 @@
 
 import { acceptPredictions, clearPredictions } from "./predictions.js";
 
-export const SHORTCUTS = [
-  ["drag", "draw a box"],
-  ["1 – 9", "pick a label (also for the selected box)"],
-  ["Del / Backspace", "delete the selected box"],
-  ["Ctrl+Z / Ctrl+Shift+Z", "undo / redo"],
-  ["Ctrl+S", "save now"],
-  ["Ctrl+Enter", "submit and open the next task"],
-  ["wheel, + / −", "zoom (around the cursor)"],
-  ["0 or F", "fit the image"],
-  ["Space + drag", "pan"],
-  ["Tab / Shift+Tab", "select the next / previous box"],
-  ["arrows (Shift: ×10)", "nudge the selected box by a pixel"],
-  ["H", "hide / show the selected box"],
-  ["A / C", "accept all model predictions / clear the untouched ones"],
-  ["Esc", "deselect, close this help"],
-  ["?", "show / hide this help"],
-];
+// Built when the help opens: gettext needs the catalog, loaded before this module.
+export function shortcuts() {
+  return [
+    [gettext("drag"), gettext("draw a box")],
+    ["1 – 9", gettext("pick a label (also for the selected box)")],
+    ["Del / Backspace", gettext("delete the selected box")],
+    ["Ctrl+Z / Ctrl+Shift+Z", gettext("undo / redo")],
+    ["Ctrl+S", gettext("save now")],
+    ["Ctrl+Enter", gettext("submit and open the next task")],
+    [gettext("wheel, + / −"), gettext("zoom (around the cursor)")],
+    [gettext("0 or F"), gettext("fit the image")],
+    [gettext("Space + drag"), gettext("pan")],
+    ["Tab / Shift+Tab", gettext("select the next / previous box")],
+    [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel")],
+    ["H", gettext("hide / show the selected box")],
+    ["A / C", gettext("accept all model predictions / clear the untouched ones")],
+    ["Esc", gettext("deselect, close this help")],
+    ["?", gettext("show / hide this help")],
+  ];
+}
 
 function inFormControl(target) {
   return target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
