@@ -44,6 +44,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "predictions.view": frozenset({Role.ANNOTATOR, Role.SUPERVISOR}),
     # ML backends, prediction and training runs, model quality.
     "models.manage": frozenset({Role.SUPERVISOR}),
+    # Listing gold tasks, marking and unmarking them, and everyone's results on them.
+    "gold.manage": frozenset({Role.SUPERVISOR}),
 }
 
 

@@ -5,7 +5,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from annotate.pages import datasets, energy, home, images, labeling, models, review
+from annotate.pages import datasets, energy, home, images, labeling, models, review, team
 
 project = "annotate/projects/<int:project_id>/"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     # Clients and supervisors
     path(project + "datasets/", datasets.datasets, name="project-datasets"),
     path(project + "energy/", energy.project_energy_page, name="project-energy-page"),
+    # Annotators: their own work; supervisors: gold tasks
+    path(project + "my-work/", team.my_work_page, name="my-work-page"),
+    path(project + "gold/", team.gold_page, name="gold-page"),
 ]

@@ -35,24 +35,24 @@ class InvalidBoxes(DomainError):
     default_code = "invalid_boxes"
 
 
-def _number(value: Any, *, where: str) -> float:
+def _number(value: Any, *, where: str, name: str) -> float:
     # bool is an int subclass; True as a coordinate is a client bug.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidBoxes(f"{where} must be a number.", code="invalid_number", field=where)
+        raise InvalidBoxes(f"{name} must be a number.", code="invalid_number", field=where)
     number = float(value)
     if not math.isfinite(number):
-        raise InvalidBoxes(f"{where} must be a finite number.", code="invalid_number", field=where)
+        raise InvalidBoxes(f"{name} must be a finite number.", code="invalid_number", field=where)
     return number
 
 
-def _clamp_axis(start: float, size: float, limit: int, *, where: str) -> tuple[float, float]:
+def _clamp_axis(start: float, size: float, limit: int, *, where: str, name: str) -> tuple[float, float]:
     """Clamp [start, start+size] into [0, limit] if it overshoots by <= 1 px."""
     end = start + size
     if start < -EDGE_TOLERANCE_PX or end > limit + EDGE_TOLERANCE_PX:
-        raise InvalidBoxes(f"{where} lies outside the image.", code="box_outside_image", field=where)
+        raise InvalidBoxes(f"{name} lies outside the image.", code="box_outside_image", field=where)
     start, end = max(start, 0.0), min(end, float(limit))
     if end - start <= 0:
-        raise InvalidBoxes(f"{where} lies outside the image.", code="box_outside_image", field=where)
+        raise InvalidBoxes(f"{name} lies outside the image.", code="box_outside_image", field=where)
     return start, end - start
 
 
@@ -74,13 +74,15 @@ def validate_boxes(
         )
     clean: list[CleanBox] = []
     for index, box in enumerate(raw):
+        # `field` names the list index; messages count boxes from 1, as the tool's box list does.
         where = f"boxes[{index}]"
+        name = f"Box {index + 1}"
         if not isinstance(box, dict):
-            raise InvalidBoxes(f"{where} must be an object.", field=where)
+            raise InvalidBoxes(f"{name} must be an object.", field=where)
         if set(box) != BOX_KEYS:
             missing, unknown = sorted(BOX_KEYS - set(box)), sorted(set(box) - BOX_KEYS)
             raise InvalidBoxes(
-                f"{where} needs exactly label, x, y, width, height"
+                f"{name} needs exactly label, x, y, width, height"
                 + (f"; missing {', '.join(missing)}" if missing else "")
                 + (f"; unknown {', '.join(unknown)}" if unknown else "")
                 + ".",
@@ -88,11 +90,11 @@ def validate_boxes(
             )
         label = box["label"]
         if not isinstance(label, str) or label not in label_ids:
-            raise InvalidBoxes(f"{where}.label is not a label of this project.", code="unknown_label", field=f"{where}.label")
-        x, y, width, height = (_number(box[key], where=f"{where}.{key}") for key in NUMBER_KEYS)
+            raise InvalidBoxes(f"{name}: its label is not a label of this project.", code="unknown_label", field=f"{where}.label")
+        x, y, width, height = (_number(box[key], where=f"{where}.{key}", name=f"{name}: {key}") for key in NUMBER_KEYS)
         if width <= 0 or height <= 0:
-            raise InvalidBoxes(f"{where} needs width and height > 0.", code="invalid_size", field=where)
-        x, width = _clamp_axis(x, width, image_width, where=where)
-        y, height = _clamp_axis(y, height, image_height, where=where)
+            raise InvalidBoxes(f"{name} needs a width and height above 0.", code="invalid_size", field=where)
+        x, width = _clamp_axis(x, width, image_width, where=where, name=name)
+        y, height = _clamp_axis(y, height, image_height, where=where, name=name)
         clean.append(CleanBox(label_ids[label], label, x, y, width, height))
     return clean

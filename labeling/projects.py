@@ -1,7 +1,7 @@
 """Projects and their label classes."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from accounts.roles import Role
 from config.errors import Conflict, Forbidden
 from labeling import label_names
 from labeling.access import may_create_projects
+from labeling.counts import projects_with_counts
 from labeling.models import LabelClass, Membership, Project, Task
 
 PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#008080"]
@@ -60,21 +61,25 @@ def label_create(*, project: Project, name: str, order: int | None = None, **fie
 
 
 def project_update(*, project: Project, **fields) -> Project:
-    for name, value in fields.items():
-        setattr(project, name, value)
-    project.save(update_fields=list(fields) or None)
+    with transaction.atomic():
+        before = project.overlap
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.save(update_fields=list(fields) or None)
+        if project.overlap > before:
+            reopen_for_overlap(project)
     return project
 
 
+def reopen_for_overlap(project: Project) -> int:
+    """After overlap was raised: tasks being checked or in review that now lack
+    annotators go back to the pool for the extra ones. Returns how many."""
+    return Task.objects.filter(
+        project=project, is_gold=False, status__in=[Task.Status.SUBMITTED, Task.Status.REVIEW],
+        submitted_count__lt=project.overlap,
+    ).update(status=Task.Status.OPEN)
+
+
 def projects_with_progress(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    """Annotate task counts per status, in one query."""
-    return queryset.annotate(
-        task_count=Count("tasks", distinct=True),
-        accepted_count=Count("tasks", filter=Q(tasks__status=Task.Status.ACCEPTED), distinct=True),
-        review_count=Count("tasks", filter=Q(tasks__status=Task.Status.REVIEW), distinct=True),
-        done_count=Count(
-            "tasks",
-            filter=Q(tasks__status__in=[Task.Status.SUBMITTED, Task.Status.REVIEW, Task.Status.ACCEPTED]),
-            distinct=True,
-        ),
-    )
+    """Annotate the task counts of ``labeling.counts`` (one selector for every page), in one query."""
+    return projects_with_counts(queryset)

@@ -18,23 +18,38 @@ from labeling.access import task_has_capability
 from labeling.assignment import task_assign
 from labeling.annotations import validate_task_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, Lease, QualityReport, Review, Task
+from labeling.quality.enqueue import quality_check_enqueue
 
 
 def review_accept(*, task_id: int, reviewer: User, annotation_id: int | None = None,
-                  comment: str = "") -> Review:
-    """Accept the task: its submitted annotations (or just the named one) become accepted."""
+                  comment: str = "", accept_all: bool = False) -> Review:
+    """Accept the chosen annotation; the task's other submitted ones are superseded.
+
+    The chosen one is ``annotation_id``, else the best scored (ties to the
+    lowest id). With ``accept_all`` every submitted annotation is accepted
+    (the dataset still carries one per task: the lowest id).
+    """
     with transaction.atomic():
         task = _task_in_review(task_id, reviewer)
-        targets = (
-            [_submitted_annotation(task, annotation_id)] if annotation_id is not None
-            else list(task.annotations.filter(status=Annotation.Status.SUBMITTED))
-        )
+        submitted = list(task.annotations.filter(status=Annotation.Status.SUBMITTED))
+        if accept_all:
+            if annotation_id is not None:
+                raise DomainError("annotation: name one annotation or accept all, not both.",
+                                  code="invalid_annotation")
+            targets = submitted
+        elif annotation_id is not None:
+            targets = [_submitted_annotation(task, annotation_id)]
+        else:
+            targets = [_best_submitted(task, submitted)] if submitted else []
+        now = timezone.now()
         Annotation.objects.filter(pk__in=[a.pk for a in targets]).update(
-            status=Annotation.Status.ACCEPTED, review_comment=comment, updated_at=timezone.now()
+            status=Annotation.Status.ACCEPTED, review_comment=comment, updated_at=now
         )
+        Annotation.objects.filter(task=task, status=Annotation.Status.SUBMITTED).exclude(
+            pk__in=[a.pk for a in targets]).update(status=Annotation.Status.SUPERSEDED, updated_at=now)
         _after_decision(task, Task.Status.ACCEPTED)
         return _recorded(Review.objects.create(
-            task=task, annotation=targets[0] if annotation_id is not None else None,
+            task=task, annotation=targets[0] if len(targets) == 1 else None,
             reviewer=reviewer, decision=Review.Decision.ACCEPT, comment=comment,
         ))
 
@@ -94,9 +109,39 @@ def review_fix(*, task_id: int, reviewer: User, boxes: list, annotation_id: int 
         annotation.version += 1
         annotation.save(update_fields=["status", "review_comment", "version", "updated_at"])
         _history(annotation, action="fix", actor=reviewer)
+        Annotation.objects.filter(task=task, status=Annotation.Status.SUBMITTED).update(
+            status=Annotation.Status.SUPERSEDED, updated_at=timezone.now())
         _after_decision(task, Task.Status.ACCEPTED)
+        if not task.is_gold:
+            # Everyone on the task is measured again against the fixed answer.
+            quality_check_enqueue(annotation.pk, project_id=task.project_id)
         return _recorded(Review.objects.create(task=task, annotation=annotation, reviewer=reviewer,
                                                decision=Review.Decision.FIX, comment=comment))
+
+
+def review_early(*, task_id: int, reviewer: User) -> Task:
+    """Put a task that waits for more annotators (or for its check) into review now.
+
+    Only a regular task with at least one submitted annotation; 409
+    ``not_waiting`` otherwise. Whoever still holds a lease on it keeps it until
+    a decision closes the task (an accept revokes it; their draft stays).
+    """
+    with transaction.atomic():
+        task = Task.objects.select_for_update().filter(pk=task_id).first()
+        if task is None:
+            raise NotFound("Not found.")
+        if not task_has_capability(reviewer, task, "review.work"):
+            raise Forbidden("Only the project's supervisors review.")
+        waiting = (not task.is_gold and task.status in (Task.Status.OPEN, Task.Status.SUBMITTED)
+                   and task.annotations.filter(status=Annotation.Status.SUBMITTED).exists())
+        if not waiting:
+            raise Conflict("Only a task with submitted work that is not in review yet can be reviewed early.",
+                           code="not_waiting", status=task.status)
+        task.status = Task.Status.REVIEW
+        task.save(update_fields=["status", "updated_at"])
+        audit_record(actor=reviewer, action=Action.REVIEW, project_id=task.project_id, target_type="task",
+                     target_id=task.pk, details={"decision": "review_early"})
+        return task
 
 
 def _task_in_review(task_id: int, reviewer: User) -> Task:
@@ -126,12 +171,23 @@ def _worst_submitted(task: Task) -> Annotation:
     candidates = list(task.annotations.filter(status=Annotation.Status.SUBMITTED))
     if not candidates:
         raise Conflict(_("The task has no submitted annotation to decide on."), code="nothing_submitted")
-    scores = dict(
-        QualityReport.objects.filter(
-            annotation__in=candidates, state=QualityReport.State.DONE
-        ).order_by("annotation_version").values_list("annotation_id", "score")
-    )
-    return min(candidates, key=lambda a: (scores.get(a.pk, 0.0) if scores.get(a.pk) is not None else 0.0, a.pk))
+    scores = _current_scores(candidates)
+    return min(candidates, key=lambda a: (scores.get(a.pk) or 0.0, a.pk))
+
+
+def _best_submitted(task: Task, candidates: list[Annotation]) -> Annotation:
+    scores = _current_scores(candidates)
+    return min(candidates, key=lambda a: (-(scores.get(a.pk) or 0.0), a.pk))
+
+
+def _current_scores(candidates: list[Annotation]) -> dict[int, float | None]:
+    versions = {a.pk: a.version for a in candidates}
+    return {
+        pk: score for pk, version, score in QualityReport.objects.filter(
+            annotation_id__in=list(versions), state=QualityReport.State.DONE
+        ).values_list("annotation_id", "annotation_version", "score")
+        if versions[pk] == version
+    }
 
 
 def _after_decision(task: Task, status: str) -> None:
@@ -143,6 +199,11 @@ def _after_decision(task: Task, status: str) -> None:
     if task.is_gold:
         undecided = task.annotations.filter(status=Annotation.Status.SUBMITTED).exists()
         status = Task.Status.REVIEW if undecided else Task.Status.OPEN
+    elif status == Task.Status.ACCEPTED:
+        # Decided: whoever still holds a lease on it stops here; their draft
+        # stays and "My work" says the task was completed without them.
+        Lease.objects.filter(task=task, released_at__isnull=True).update(
+            released_at=timezone.now(), release_reason=Lease.Release.REVOKED)
     task.status = status
     task.save(update_fields=["status", "updated_at"])
 

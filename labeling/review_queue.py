@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Exists, F, OuterRef, Subquery
+from django.urls import reverse
 
 from labeling.models import Annotation, Box, Project, QualityReport, Task
 from labeling.quality.flag_text import localized_flags
-
-# One colour per annotator of a task, in submission order (label colours are
-# for labels; here the question is "whose box is this").
-ANNOTATOR_COLOURS = ["#e6194b", "#4363d8", "#3cb44b", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
-                     "#9a6324", "#469990", "#808000"]
-
 
 def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None):
     """``(task id, worst score, flag codes)`` of tasks in review, worst score first.
@@ -115,12 +110,11 @@ def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> 
     for task_id, score, codes in task_rows:
         task = tasks[task_id]
         entries = []
-        for index, annotation in enumerate(by_task[task_id]):
+        for annotation in by_task[task_id]:
             report = reports.get((annotation.pk, annotation.version))
             entries.append({
                 "id": annotation.pk,
                 "annotator": {"id": annotation.annotator_id, "username": annotation.annotator.username},
-                "colour": ANNOTATOR_COLOURS[index % len(ANNOTATOR_COLOURS)],
                 "status": annotation.status,
                 "version": annotation.version,
                 "submitted_at": annotation.submitted_at,
@@ -135,10 +129,36 @@ def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> 
             "task": {"id": task.pk, "status": task.status, "is_gold": task.is_gold, "priority": task.priority},
             "image": {"id": image.pk, "width": image.width, "height": image.height,
                       "name": image.original_name,
-                      "display_url": f"/api/v1/images/{image.pk}/display/"},
+                      "display_url": reverse("image-display", args=[image.pk])},
             "score": score,
             "flags": codes,
             "gold_boxes": task.gold_boxes if task.is_gold else None,
             "annotations": entries,
         })
     return items
+
+
+def waiting_items(*, project: Project, limit: int = 100) -> list[dict]:
+    """Regular tasks some annotators submitted and that are not in review yet, oldest first.
+
+    ``open`` ones wait for more annotators ("1 of 2 submitted"); ``submitted``
+    ones are being checked. A supervisor may review either early.
+    """
+    tasks = list(
+        Task.objects.filter(project=project, is_gold=False, submitted_count__gt=0,
+                            status__in=[Task.Status.OPEN, Task.Status.SUBMITTED])
+        .select_related("image").order_by("pk")[:limit]
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for task_id, username in Annotation.objects.filter(
+        task__in=tasks, status=Annotation.Status.SUBMITTED
+    ).order_by("submitted_at", "pk").values_list("task_id", "annotator__username"):
+        names[task_id].append(username)
+    return [{
+        "task": {"id": t.pk, "status": t.status, "priority": t.priority},
+        "image": {"id": t.image_id, "name": t.image.original_name, "width": t.image.width,
+                  "height": t.image.height, "thumbnail_url": f"/api/v1/images/{t.image_id}/thumbnail/"},
+        "submitted": t.submitted_count,
+        "overlap": project.overlap,
+        "annotators": names.get(t.pk, []),
+    } for t in tasks]

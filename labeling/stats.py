@@ -74,9 +74,14 @@ def _collect(project: Project, user_id: int | None) -> dict[int, dict[date, _Acc
         cell = acc[annotator_id][_day(submitted_at)]
         cell.submitted += 1
         cell.active_seconds += seconds
+    # The current verdict of each annotation: its newest scored version, as
+    # last rescored (a later answer on the task changes everyone's agreement).
+    current: dict[int, tuple] = {}
     for annotation_id, finished_at, score, metrics in QualityReport.objects.filter(
         annotation_id__in=list(owner), state=QualityReport.State.DONE
-    ).values_list("annotation_id", "finished_at", "score", "metrics"):
+    ).order_by("annotation_version").values_list("annotation_id", "finished_at", "score", "metrics"):
+        current[annotation_id] = (finished_at, score, metrics)
+    for annotation_id, (finished_at, score, metrics) in current.items():
         cell = acc[owner[annotation_id]][_day(finished_at)]
         cell.scores.append(score)
         if "gold" in metrics:

@@ -1,6 +1,6 @@
 """Reads for the task API: per-viewer context in a fixed number of queries."""
 
-from datetime import datetime, time
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from energy.services import task_energy_tags
 from labeling.access import visible_tasks
+from labeling.counts import annotator_counts
 from labeling.models import Annotation, Lease, Membership, Project, Task
 from labeling.predictions.reads import predictions_visible, task_predictions
 
@@ -64,18 +65,5 @@ def project_tasks_for(*, viewer: User, project: Project, status: str | None = No
 
 
 def annotator_progress(*, project: Project, annotator: User, now: datetime | None = None) -> dict:
-    """How many of the project's tasks the annotator submitted today and ever.
-
-    "Today" is the calendar day in the site's time zone (TIME_ZONE).
-    """
-    now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    start = timezone.make_aware(datetime.combine(today, time.min))
-    submitted = Annotation.objects.filter(
-        annotator=annotator, task__project=project, submitted_at__isnull=False
-    ).exclude(status=Annotation.Status.SKIPPED)
-    return {
-        "today": submitted.filter(submitted_at__gte=start).count(),
-        "total": submitted.count(),
-        "date": today,
-    }
+    """How many of the project's tasks the annotator submitted today and ever (``labeling.counts``)."""
+    return annotator_counts(project=project, annotator=annotator, now=now)

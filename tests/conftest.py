@@ -1,5 +1,4 @@
 import os
-import shutil
 
 import pytest
 
@@ -8,6 +7,10 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import *  # noqa: E402,F401,F403
+
+from tests.chromium import chromium_available  # noqa: E402
+
+pytest_plugins = ["tests.chromium"]
 
 
 def pytest_configure(config):
@@ -19,7 +22,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
-    has_chromium = bool(shutil.which("/usr/bin/chromium"))
+    has_chromium = chromium_available()
     force_browser = os.environ.get("BROWSER_TESTS") == "1"
     for item in items:
         if "worker" in item.keywords and not has_broker:

@@ -1,7 +1,6 @@
 """The dataset page of a project: accepted work, export versions, requests and downloads."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -9,7 +8,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from annotate.pages.guard import page_access
 from labeling.access import access_project, has_capability
 from labeling.export.jobs import export_download_name
-from labeling.models import Export, Task
+from labeling.counts import project_counts
+from labeling.models import Export
 
 
 @login_required
@@ -17,7 +17,7 @@ from labeling.models import Export, Task
 def datasets(request: HttpRequest, project_id: int) -> HttpResponse:
     """For clients, supervisors and admins: everyone else gets the API's 404 / 403 as pages."""
     project = page_access(access_project, request.user, project_id, "exports.download")
-    counts = _status_counts(project)
+    counts = project_counts(project)
     exports = list(project.exports.select_related("requested_by").order_by("-version"))
     for export in exports:
         export.download_name = export_download_name(export)
@@ -30,13 +30,3 @@ def datasets(request: HttpRequest, project_id: int) -> HttpResponse:
         "active_states": [Export.State.PENDING, Export.State.RUNNING],
         "can_create": has_capability(request.user, project.pk, "exports.create"),
     })
-
-
-def _status_counts(project) -> dict[str, int]:
-    rows = Task.objects.filter(project=project).values("status").annotate(n=Count("id")).order_by()
-    counts = {row["status"]: row["n"] for row in rows}
-    return {
-        "accepted": counts.get(Task.Status.ACCEPTED, 0),
-        "submitted": sum(counts.get(s, 0) for s in (Task.Status.SUBMITTED, Task.Status.REVIEW)),
-        "total": sum(counts.values()),
-    }

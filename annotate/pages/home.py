@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from labeling.access import capabilities_held, project_roles, visible_projects
+from labeling.counts import counts_of
 from labeling.projects import projects_with_progress
 
 # The project pages linked from the home page, each behind the capability its
@@ -14,8 +15,10 @@ PROJECT_PAGES = [
     # (capability, url name, text, data-testid of the main button)
     ("review.work", "review-page", _("Review queue"), "open-review"),
     ("tasks.annotate", "labeling", _("Start labeling"), "open-labeling"),
+    ("tasks.annotate", "my-work-page", _("My work"), "open-my-work"),
     ("exports.download", "project-datasets", _("Datasets"), "open-datasets"),
     ("stats.view", "stats-page", _("Annotator stats"), ""),
+    ("gold.manage", "gold-page", _("Gold tasks"), ""),
     ("images.upload", "images-upload", _("Add images"), ""),
     ("tasks.view_all", "images-map", _("Capture map"), ""),
     ("energy.report", "project-energy-page", _("Green report"), ""),
@@ -43,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "project": project,
             "role": role or "admin",
             "role_label": Role(role).label if role else _("Admin"),
+            "counts": counts_of(project),
             "main": links[:1],
             "more": links[1:],
         })

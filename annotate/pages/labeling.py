@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotate.pages.guard import page_access
 from labeling.access import access_project, access_task
@@ -15,11 +17,11 @@ from labeling.models import Project
 
 
 # Fetched in parallel with app.js instead of one by one as the imports are found.
-TOOL_MODULES = [
+TOOL_MODULES = ["annotate/http.js"] + [
     f"annotate/tool/{name}.js"
     for name in [
         "activity", "api", "autosave", "boxlist", "drafts", "editor", "geometry", "help",
-        "history", "interactions", "shortcuts", "stage", "status", "tiles",
+        "history", "ids", "interactions", "lapsed", "messages", "predictions", "shortcuts", "stage", "status", "tiles",
     ]
 ]
 
@@ -33,8 +35,8 @@ def _tool_context(request: HttpRequest, project: Project, task_id: int | None) -
             "taskId": task_id,
             "userId": request.user.pk,
             "username": request.user.get_username(),
-            "projectUrl": f"/annotate/projects/{project.pk}/",
-            "taskUrlTemplate": "/annotate/tasks/{id}/",
+            "projectUrl": reverse("labeling", args=[project.pk]),
+            "taskUrlTemplate": reverse("labeling-task", args=[0]).replace("/0/", "/{id}/"),
             "heartbeatMs": int(settings.LABELING_TOOL_HEARTBEAT_SECONDS * 1000),
             "idleMs": int(settings.LABELING_TOOL_IDLE_SECONDS * 1000),
         },
@@ -42,6 +44,7 @@ def _tool_context(request: HttpRequest, project: Project, task_id: int | None) -
 
 
 @login_required
+@ensure_csrf_cookie
 def labeling_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """Lease the next task of the project (in the page) and show it; "all done" when none."""
     project = page_access(access_project, request.user, project_id, "tasks.annotate")
@@ -49,6 +52,7 @@ def labeling_page(request: HttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
+@ensure_csrf_cookie
 def task_page(request: HttpRequest, task_id: int) -> HttpResponse:
     """One given task, e.g. after a reload or when it came back rejected."""
     task = page_access(access_task, request.user, task_id, "tasks.annotate")

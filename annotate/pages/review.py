@@ -11,7 +11,7 @@ from annotate.pages.guard import page_access
 from labeling import label_names
 from labeling.access import access_project
 from labeling.models import Project
-from labeling.review_queue import ANNOTATOR_COLOURS
+from labeling.api.palette import annotator_colour
 from labeling.stats import project_stats
 
 CHARTS = [
@@ -50,10 +50,10 @@ def stats_page(request: HttpRequest, project_id: int) -> HttpResponse:
         series = []
         for index, annotator in enumerate(data["annotators"]):
             by_day = {d["date"]: d[key] for d in annotator["days"]}
-            series.append({"name": annotator["username"], "colour": ANNOTATOR_COLOURS[index % len(ANNOTATOR_COLOURS)],
+            series.append({"name": annotator["username"], "colour": annotator_colour(index),
                            "values": [by_day.get(day) for day in days]})
         charts.append(line_chart(title=title, days=days, series=series, y_max=top, percent=percent))
-    legend = [{"name": a["username"], "colour": ANNOTATOR_COLOURS[i % len(ANNOTATOR_COLOURS)], **a["totals"]}
+    legend = [{"name": a["username"], "colour": annotator_colour(i), **a["totals"]}
               for i, a in enumerate(data["annotators"])]
     return render(request, "annotate/review/stats.html",
                   {"project": project, "charts": charts, "legend": legend, "totals": data["totals"]})

@@ -6,6 +6,7 @@ neither ids nor counts leak.
 """
 
 from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -27,6 +28,7 @@ class ExportRequestSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=SELECTIONS, default="accepted")
     include_images = serializers.BooleanField(default=False)
     zero_based_categories = serializers.BooleanField(default=False)
+    include_gold = serializers.BooleanField(default=True)
     deferrable = serializers.BooleanField(default=False)
     deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -41,7 +43,7 @@ class ExportSerializer(serializers.ModelSerializer):
         model = Export
         fields = [
             "id", "project", "version", "format", "status", "include_images",
-            "zero_based_categories", "state", "progress", "image_count", "annotation_count",
+            "zero_based_categories", "include_gold", "state", "progress", "image_count", "annotation_count",
             "category_count", "byte_size", "sha256", "requested_by", "created_at",
             "finished_at", "error", "filename", "download_url",
         ]
@@ -53,7 +55,7 @@ class ExportSerializer(serializers.ModelSerializer):
     def get_download_url(self, export: Export) -> str | None:
         if export.state != Export.State.DONE:
             return None
-        return f"/api/v1/exports/{export.pk}/download/"
+        return reverse("export-download", args=[export.pk])
 
 
 class ProjectExportsView(APIView):
@@ -76,6 +78,7 @@ class ProjectExportsView(APIView):
             selection=options["status"],
             include_images=options["include_images"],
             zero_based_categories=options["zero_based_categories"],
+            include_gold=options["include_gold"],
             deferrable=options["deferrable"],
             deadline=options["deadline"],
         )

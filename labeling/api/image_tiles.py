@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from config.errors import NotFound
 from labeling.access import access_image
+from labeling.api.image_urls import tiles_url
 from labeling.ingest.derivatives import tile_name
 from labeling.models import Image
 
@@ -50,7 +51,7 @@ class ImageDziView(APIView):
                 "overlap": 0,
                 "levels": image.tile_levels,
                 "format": "jpg",
-                "tiles_url": f"/api/v1/images/{image.pk}/tiles/",
+                "tiles_url": tiles_url(image.pk),
             }
         )
 

@@ -13,6 +13,8 @@ from config.query import DB_ID_MAX, IdParam, query_filters
 from config.serializers import StrictSerializer
 from labeling import review, review_queue, stats
 from labeling.access import access_project, access_task
+from labeling.counts import project_counts
+from labeling.api.palette import with_annotator_colours
 from labeling.models import Membership, Review, Task
 
 
@@ -21,8 +23,12 @@ class ReviewDecisionSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     boxes = serializers.ListField(child=serializers.JSONField(), required=False, max_length=5000)
     annotation = serializers.IntegerField(required=False, min_value=1)
+    accept_all = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data):
+        if data.get("accept_all") and data["decision"] != Review.Decision.ACCEPT:
+            raise serializers.ValidationError({"accept_all": ["Only an accept can take every annotation."]},
+                                              code="invalid")
         if data["decision"] == Review.Decision.FIX and "boxes" not in data:
             raise serializers.ValidationError({"boxes": [_("A fix needs the corrected boxes.")]}, code="required")
         if data["decision"] != Review.Decision.FIX and "boxes" in data:
@@ -37,6 +43,7 @@ class _VerdictSchema(StrictSerializer):
 
 class AcceptSchema(_VerdictSchema):
     decision = serializers.ChoiceField(choices=[Review.Decision.ACCEPT])
+    accept_all = serializers.BooleanField(required=False, default=False)
 
 
 class RejectSchema(_VerdictSchema):
@@ -97,7 +104,7 @@ class ReviewQueueView(GenericAPIView):
             project=project, flag=filters.get("flag"), annotator_id=filters.get("annotator")
         )
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(review_queue.review_queue_items(page))
+        return self.get_paginated_response(with_annotator_colours(review_queue.review_queue_items(page)))
 
 
 class TaskReviewView(APIView):
@@ -110,13 +117,32 @@ class TaskReviewView(APIView):
         decision = data.validated_data["decision"]
         comment = data.validated_data.get("comment", "")
         if decision == Review.Decision.ACCEPT:
-            made = review.review_accept(comment=comment, **args)
+            made = review.review_accept(comment=comment, accept_all=data.validated_data["accept_all"], **args)
         elif decision == Review.Decision.REJECT:
             made = review.review_reject(comment=comment, **args)
         else:
             made = review.review_fix(boxes=data.validated_data["boxes"], comment=comment, **args)
         made = Review.objects.select_related("reviewer", "task").get(pk=made.pk)
         return Response(ReviewOutSerializer(made).data)
+
+
+class ReviewWaitingView(APIView):
+    """Tasks waiting for more annotators or for their check, with the queue's counts."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, project_id: int):
+        project = access_project(request.user, project_id, "review.work")
+        return Response({"counts": project_counts(project), "results": review_queue.waiting_items(project=project)})
+
+
+class TaskReviewEarlyView(APIView):
+    """Put a waiting task into review now (409 ``not_waiting`` for any other task)."""
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, task_id: int):
+        task = access_task(request.user, task_id, "review.work")
+        task = review.review_early(task_id=task.pk, reviewer=request.user)
+        return Response({"task": task.pk, "status": task.status})
 
 
 class ProjectStatsView(APIView):

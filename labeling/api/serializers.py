@@ -4,6 +4,8 @@ from accounts.roles import Role
 from config.errors import DomainError
 from config.serializers import StrictModelSerializer, StrictSerializer
 from labeling import label_names
+from labeling.api.image_urls import image_url, tiles_url
+from labeling.counts import counts_of
 from labeling.models import Image, LabelClass, Membership, Project
 
 
@@ -79,12 +81,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         return roles.get(project.pk)
 
     def get_progress(self, project: Project) -> dict:
-        return {
-            "tasks": getattr(project, "task_count", None),
-            "done": getattr(project, "done_count", None),
-            "in_review": getattr(project, "review_count", None),
-            "accepted": getattr(project, "accepted_count", None),
-        }
+        if not hasattr(project, "task_count"):
+            return dict.fromkeys(["tasks", "done", "in_review", "accepted"])
+        return counts_of(project)
 
 
 class ProjectCreateSerializer(StrictModelSerializer):
@@ -135,17 +134,17 @@ class ImageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, image: Image) -> str:
-        return f"/api/v1/images/{image.pk}/file/"
+        return image_url("file", image.pk)
 
     def get_display_url(self, image: Image) -> str:
-        return f"/api/v1/images/{image.pk}/display/"
+        return image_url("display", image.pk)
 
     def get_thumbnail_url(self, image: Image) -> str:
-        return f"/api/v1/images/{image.pk}/thumbnail/"
+        return image_url("thumbnail", image.pk)
 
     def get_tiles_url(self, image: Image) -> str | None:
         # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
-        return f"/api/v1/images/{image.pk}/tiles/" if image.tile_levels else None
+        return tiles_url(image.pk) if image.tile_levels else None
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ lists) in a fraction of the CPU. A test keeps the two identical.
 
 from rest_framework import serializers
 
+from labeling.api.image_urls import image_url, tiles_url
 from labeling.models import Image, Task
 
 _datetime = serializers.DateTimeField()
@@ -37,11 +38,11 @@ def image_payload(image: Image) -> dict:
         "derivatives": image.derivatives,
         "tile_levels": image.tile_levels,
         "tile_size": image.tile_size,
-        "url": f"/api/v1/images/{pk}/file/",
-        "display_url": f"/api/v1/images/{pk}/display/",
-        "thumbnail_url": f"/api/v1/images/{pk}/thumbnail/",
+        "url": image_url("file", pk),
+        "display_url": image_url("display", pk),
+        "thumbnail_url": image_url("thumbnail", pk),
         # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
-        "tiles_url": f"/api/v1/images/{pk}/tiles/" if image.tile_levels else None,
+        "tiles_url": tiles_url(pk) if image.tile_levels else None,
     }
 
 

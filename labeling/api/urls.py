@@ -8,7 +8,19 @@ loop: ``labeling/mlbackends/api.py``); the routes are the public contract in
 from django.urls import path
 
 from labeling.api import (
-    audit, energy, exports, image_tiles, images, images_ingest, imports, me, projects, review, tasks,
+    audit,
+    energy,
+    exports,
+    gold,
+    image_tiles,
+    images,
+    images_ingest,
+    imports,
+    me,
+    my_work,
+    projects,
+    review,
+    tasks,
 )
 from labeling.mlbackends import api as ml
 from labeling.predictions import quality_api
@@ -44,11 +56,19 @@ urlpatterns = [
     path(task + "skip/", tasks.TaskSkipView.as_view(), name="task-skip"),
     path(task + "heartbeat/", tasks.TaskHeartbeatView.as_view(), name="task-heartbeat"),
     path(task + "assign/", tasks.TaskAssignView.as_view(), name="task-assign"),
+    path(project + "my-work/", my_work.MyWorkView.as_view(), name="my-work"),
+    path(task + "take-back/", my_work.TaskTakeBackView.as_view(), name="task-take-back"),
     # Review and stats
     path(project + "review-queue/", review.ReviewQueueView.as_view(), name="review-queue"),
+    path(project + "review-queue/waiting/", review.ReviewWaitingView.as_view(), name="review-waiting"),
     path(task + "review/", review.TaskReviewView.as_view(), name="task-review"),
+    path(task + "review-early/", review.TaskReviewEarlyView.as_view(), name="task-review-early"),
     path(project + "stats/", review.ProjectStatsView.as_view(), name="project-stats"),
     path(project + "stats/annotators/<int:user_id>/", review.AnnotatorStatsView.as_view(), name="annotator-stats"),
+    # Gold tasks
+    path(project + "gold/", gold.GoldTasksView.as_view(), name="gold-tasks"),
+    path(project + "gold/results/", gold.GoldResultsView.as_view(), name="gold-results"),
+    path(task + "gold/", gold.TaskGoldView.as_view(), name="task-gold"),
     # Datasets
     path(project + "exports/", exports.ProjectExportsView.as_view(), name="project-exports"),
     path("exports/<int:export_id>/", exports.ExportDetailView.as_view(), name="export-detail"),

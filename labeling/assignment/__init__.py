@@ -11,6 +11,7 @@ Modules:
 * ``leases``: keeping a lease (the write check, heartbeat, active time,
   release, the expiry sweep).
 * ``assign``: a supervisor's assignment.
+* ``drafts``: giving an annotator their draft back after a lease lapsed.
 
 Concurrency comes from PostgreSQL. The candidate task row is taken with
 ``SELECT ... FOR UPDATE SKIP LOCKED`` inside ``transaction.atomic``, so two
@@ -33,6 +34,7 @@ tasks where the caller has one, whatever its status (a skip counts as seen).
 
 from labeling.assignment.assign import task_assign
 from labeling.assignment.chain import task_lease_next
+from labeling.assignment.drafts import task_take_back
 from labeling.assignment.leases import (
     active_time_credit,
     lease_for_write,
@@ -49,4 +51,5 @@ __all__ = [
     "lease_sweep_expired",
     "task_assign",
     "task_lease_next",
+    "task_take_back",
 ]

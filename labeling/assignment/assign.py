@@ -38,7 +38,9 @@ def task_assign(*, task: Task, annotator: User, assigned_by: User, now: datetime
             raise DomainError(_("%(username)s is not an annotator of this project.") % {"username": annotator.username}, code="not_an_annotator")
         annotation = Annotation.objects.filter(task=task, annotator=annotator).first()
         rework = annotation is not None and annotation.status == Annotation.Status.REJECTED
-        if annotation is not None and annotation.status in (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED):
+        if annotation is not None and annotation.status in (
+            Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED, Annotation.Status.SUPERSEDED
+        ):
             raise Conflict(_("%(username)s already submitted this task.") % {"username": annotator.username}, code="already_annotated")
         if task.status != Task.Status.OPEN and not rework:
             raise Conflict(_("This task no longer needs annotations."), code="task_closed")

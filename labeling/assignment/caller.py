@@ -22,24 +22,31 @@ _task, _image, _lease = Reader(Task, "t"), Reader(Image, "i"), Reader(Lease, "l"
 
 LIVE = "l.released_at IS NULL AND l.expires_at > %(now)s"
 
-_LOCK = f"SELECT 0, 0 FROM {USER} u WHERE u.id = %(user)s FOR UPDATE OF u"
+# The caller's drafts on open tasks: when there are none (the usual "next"
+# after a submit) the chain skips looking for a lapsed draft to give back.
+_DRAFTS = (
+    f"(SELECT count(*) FROM {ANNOTATION} d JOIN {TASK} dt ON dt.id = d.task_id WHERE d.annotator_id = u.id"
+    " AND dt.project_id = %(project)s AND d.status = 'draft' AND dt.status = 'open')"
+)
+_LOCK = f"SELECT 0, 0, {_DRAFTS} FROM {USER} u WHERE u.id = %(user)s FOR UPDATE OF u"
 # Counted in the statement's snapshot, which misses a draft that another tab's
 # "next" committed while this one waited for the lock; harmless, since that
 # "next" left a live lease, which this one then resumes before gold.
 _LOCK_COUNTING = (
-    f"SELECT s.n, s.gold FROM {USER} u,"
+    f"SELECT s.n, s.gold, {_DRAFTS} FROM {USER} u,"
     f" LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE t.is_gold) AS gold FROM {ANNOTATION} a"
     f" JOIN {TASK} t ON t.id = a.task_id WHERE a.annotator_id = u.id AND t.project_id = %(project)s) s"
     " WHERE u.id = %(user)s FOR UPDATE OF u"
 )
 
 
-def lock_annotator(*, user_id: int, project_id: int, count_seen: bool) -> tuple[int, int]:
-    """Lock the caller's user row (one "next" at a time per person); with
-    ``count_seen``, also return (annotations of the caller in the project, of
-    which gold) for the gold rate, in the same round trip."""
+def lock_annotator(*, user_id: int, project_id: int, count_seen: bool) -> tuple[int, int, int]:
+    """Lock the caller's user row (one "next" at a time per person) and return
+    (annotations of the caller in the project, of which gold, drafts on open
+    tasks), in the same round trip; the first two only with ``count_seen``
+    (for the gold rate), else 0."""
     row = fetchone(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
-    return (row[0], row[1]) if row else (0, 0)
+    return (row[0], row[1], row[2]) if row else (0, 0, 0)
 
 
 _LIVE_LEASES = (

@@ -1,5 +1,8 @@
 """``task_lease_next``: a short chain of named strategies, the first lease wins.
 
+Order: your live lease, a supervisor's assignment, your own draft whose lease
+lapsed (when its slot is free), gold when due, the pool.
+
 Each strategy returns a lease or None. The statements they run live in
 ``caller`` (what the caller holds) and ``pool`` (picking and claiming a task).
 """
@@ -14,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from labeling.assignment import caller
+from labeling.assignment.drafts import resume_draft
 from labeling.assignment.pool import claim_from_pool
 from labeling.durability import commit_without_flush_wait
 from labeling.models import Lease, Project
@@ -27,6 +31,8 @@ class LeaseRequest:
     _live: list[Lease] | None = None
     # (annotations seen in the project, of which gold), read with the user lock.
     seen: tuple[int, int] = (0, 0)
+    # The caller's drafts on open tasks (read with the user lock).
+    drafts: int = 0
 
     def live_leases(self) -> list[Lease]:
         """The caller's live leases in the project, oldest first (one query, shared)."""
@@ -48,6 +54,13 @@ def _take_assignment(ask: LeaseRequest) -> Lease | None:
     return next((lease for lease in ask.live_leases() if lease.assigned_by_id is not None), None)
 
 
+def _resume_own_draft(ask: LeaseRequest) -> Lease | None:
+    """The caller's unfinished draft whose lease lapsed, when its slot is still free."""
+    if not ask.drafts:
+        return None
+    return resume_draft(project=ask.project, user_id=ask.annotator.pk, now=ask.now)
+
+
 def _take_gold_if_due(ask: LeaseRequest) -> Lease | None:
     """A gold task when the caller's share of gold is below the project's rate.
 
@@ -67,6 +80,7 @@ def _take_from_pool(ask: LeaseRequest) -> Lease | None:
 STRATEGIES: tuple[Strategy, ...] = (
     _resume_own_lease,
     _take_assignment,
+    _resume_own_draft,
     _take_gold_if_due,
     _take_from_pool,
 )
@@ -80,7 +94,9 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
         commit_without_flush_wait()
         # One "next" at a time per person: two tabs pressing next together
         # must not end with two self-taken leases.
-        ask.seen = caller.lock_annotator(user_id=annotator.pk, project_id=project.pk, count_seen=project.gold_rate > 0)
+        *seen, ask.drafts = caller.lock_annotator(user_id=annotator.pk, project_id=project.pk,
+                                                  count_seen=project.gold_rate > 0)
+        ask.seen = tuple(seen)
         for strategy in STRATEGIES:
             lease = strategy(ask)
             if lease is not None:

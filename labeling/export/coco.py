@@ -44,7 +44,7 @@ from django.conf import settings
 from energy.services import dataset_energy
 
 from labeling.export.items import (
-    export_file_name, image_extension, item_batches, project_labels, selected_tasks,
+    GOLD, export_file_name, image_extension, item_batches, project_labels, selected_tasks,
 )
 from labeling.export.parts import EncodedCache
 from labeling.models import Project
@@ -71,6 +71,7 @@ class ExportStats:
     annotation_count: int = 0
     category_count: int = 0
     date_created: datetime | None = None
+    gold_images: int = 0
     energy: dict[str, Any] = field(default_factory=dict)
 
 
@@ -79,6 +80,7 @@ def coco_chunks(
     project: Project,
     selection: str = "accepted",
     zero_based_categories: bool = False,
+    include_gold: bool = True,
     stats: ExportStats | None = None,
     on_progress: ProgressCallback | None = None,
     batch_size: int | None = None,
@@ -93,7 +95,7 @@ def coco_chunks(
     """
     stats = stats if stats is not None else ExportStats()
     batch_size = batch_size or settings.EXPORT_BATCH_SIZE
-    tasks = selected_tasks(project, selection)
+    tasks = selected_tasks(project, selection, include_gold)
     labels = project_labels(project)
     category_of = {
         pk: (index if zero_based_categories else pk) for index, (pk, _, _) in enumerate(labels)
@@ -115,7 +117,7 @@ def coco_chunks(
         )
         if stats.date_created is None:
             stats.date_created = project.created_at
-        yield '{"info":' + _encode(dataset_info(project, selection, zero_based_categories, stats))
+        yield '{"info":' + _encode(dataset_info(project, selection, zero_based_categories, stats, include_gold))
         yield ',"licenses":' + _encode(_licenses(project))
         yield ',"categories":' + _encode(
             [
@@ -171,11 +173,15 @@ def _write_arrays(
                 # Task statuses are plain words (a check constraint keeps them so).
                 f'"plateau":{{"task_id":{item.task_id},"status":"{item.status}",'
                 f'"annotators":{cached(item.annotators)},'
+                # Only on gold images: their boxes are the verified answer, not an annotator's.
+                + ('"gold":true,' if item.review_status == GOLD else "") +
                 f'"original_name":{_quote(original) if isinstance(original, str) else "null"}}}}}'
             )
             if chosen is None:
                 continue
-            if newest is None or chosen[5] > newest:
+            if item.review_status == GOLD:
+                stats.gold_images += 1
+            if item.review_status != GOLD and (newest is None or chosen[5] > newest):
                 newest = chosen[5]
             extra = cached({"annotator": chosen[4], "review_status": item.review_status})
             for box_id, label_id, x, y, w, h in item.boxes:
@@ -221,7 +227,8 @@ def iso(value: datetime | None) -> str | None:
     return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def dataset_info(project: Project, selection: str, zero_based: bool, stats: ExportStats) -> dict:
+def dataset_info(project: Project, selection: str, zero_based: bool, stats: ExportStats,
+                 include_gold: bool = True) -> dict:
     created = stats.date_created
     return {
         "description": f"{project.name} ({selection} tasks)",
@@ -236,6 +243,9 @@ def dataset_info(project: Project, selection: str, zero_based: bool, stats: Expo
             "project_slug": project.slug,
             "selection": selection,
             "zero_based_categories": zero_based,
+            # Gold images carry images[].plateau.gold = true and their verified boxes.
+            "include_gold": include_gold,
+            "gold_images": stats.gold_images,
             "images": stats.image_count,
             "annotations": stats.annotation_count,
         },

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from labeling.export.parts import Groups, batches
 from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
@@ -34,6 +34,9 @@ _TASK_STATUSES: dict[str, tuple[str, ...] | None] = {
     "all": None,
 }
 _LABEL_STATUSES = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED)
+# The "annotation" of a gold task in an export: the verified answer.
+GOLD = "gold"
+GOLD_ID_BASE = 10**12
 UNKNOWN_ENERGY = {"kwh": None, "clean_share": None, "co2e_g": None, "basis": "unknown"}
 
 
@@ -84,13 +87,16 @@ def export_file_name(image_id: int, stored_name: str) -> str:
     return f"{image_id}.{image_extension(stored_name)}"
 
 
-def selected_tasks(project: Project, selection: str):
-    """The project's tasks in ``selection``."""
+def selected_tasks(project: Project, selection: str, include_gold: bool = True):
+    """The project's tasks in ``selection``; gold tasks (with their verified boxes) unless told not to."""
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}")
     tasks = Task.objects.filter(project=project)
     statuses = _TASK_STATUSES[selection]
-    return tasks if statuses is None else tasks.filter(status__in=statuses)
+    chosen = Q() if statuses is None else Q(status__in=statuses)
+    if include_gold:
+        return tasks.filter((chosen & Q(is_gold=False)) | Q(is_gold=True))
+    return tasks.filter(chosen, is_gold=False)
 
 
 def project_labels(project: Project) -> list[tuple[int, str, str]]:
@@ -111,8 +117,9 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
     task_rows = tasks.order_by("id").values_list(
         "id", "status", "image_id", "image__file", "image__original_name", "image__width",
         "image__height", "image__gps_latitude", "image__gps_longitude", "image__gps_altitude",
-        "image__captured_at",
+        "image__captured_at", "is_gold", "gold_boxes", "created_at",
     )
+    label_ids: dict[str, int] | None = None
     fixed = Review.objects.filter(annotation_id=OuterRef("pk"), decision=Review.Decision.FIX)
     annotation_rows = (
         Annotation.objects.filter(task__in=tasks.values("id"), status__in=_LABEL_STATUSES)
@@ -130,16 +137,38 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
     for batch in batches(task_rows.iterator(chunk_size=batch_size), batch_size):
         tags = energy.tags_for([row[0] for row in batch])
         items = []
-        for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured) in batch:
+        for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
+             is_gold, gold_boxes, created_at) in batch:
             candidates = annotations.take(task_id)
-            chosen = choose(candidates)
             task_boxes = boxes.take(task_id)
-            kept = [] if chosen is None else [row[1:2] + row[3:] for row in task_boxes if row[2] == chosen[1]]
+            if is_gold:
+                # A gold task's verified answer is the data, not any annotator's attempt at it.
+                if label_ids is None:
+                    label_ids = dict(LabelClass.objects.filter(
+                        project_id__in=tasks.values("project_id")).values_list("name", "id"))
+                chosen = (task_id, None, GOLD, False, GOLD, created_at)
+                kept = gold_box_rows(task_id, gold_boxes, label_ids)
+            else:
+                chosen = choose(candidates)
+                kept = [] if chosen is None else [row[1:2] + row[3:] for row in task_boxes if row[2] == chosen[1]]
             items.append(Item(
                 task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
                 tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept,
             ))
         yield items
+
+
+def gold_box_rows(task_id: int, gold_boxes: list[dict], label_ids: dict[str, int]) -> list[tuple]:
+    """A gold task's boxes as export rows, with ids of their own that never meet a ``Box`` id.
+
+    ``GOLD_ID_BASE + task id × 1000 + position``: stable across versions while
+    the gold answer stays the same. Boxes of a label the project no longer
+    has are left out.
+    """
+    return [
+        (GOLD_ID_BASE + task_id * 1000 + index, label_ids[b["label"]], b["x"], b["y"], b["width"], b["height"])
+        for index, b in enumerate(gold_boxes[:1000]) if b.get("label") in label_ids
+    ]
 
 
 def choose(candidates: list[tuple]) -> tuple | None:

@@ -61,6 +61,7 @@ def export_request(
     selection: str = "accepted",
     include_images: bool = False,
     zero_based_categories: bool = False,
+    include_gold: bool = True,
     deferrable: bool = False,
     deadline: datetime | None = None,
 ) -> tuple[Export, dict]:
@@ -84,6 +85,7 @@ def export_request(
             selection=selection,
             include_images=include_images,
             zero_based_categories=zero_based_categories,
+            include_gold=include_gold,
             requested_by=user if user is not None and user.is_authenticated else None,
             deferrable=deferrable,
         )
@@ -117,7 +119,7 @@ def export_request(
 
 def _expected_seconds(export: Export) -> float:
     """A rough run time for the scheduler: ~15 s per 100,000 images, plus copying bytes."""
-    tasks = selected_tasks(export.project, export.selection)
+    tasks = selected_tasks(export.project, export.selection, export.include_gold)
     images = tasks.count()
     seconds = 1.0 + images * 15 / 100_000
     if export.include_images:
@@ -214,7 +216,7 @@ def export_run(*, export_id: int) -> Export | None:
 
 
 def _produce(export: Export, name: str, mine) -> WriteResult:
-    total = selected_tasks(export.project, export.selection).count()
+    total = selected_tasks(export.project, export.selection, export.include_gold).count()
     last = {"percent": 0}
 
     def progress(fraction: float) -> None:
@@ -229,6 +231,7 @@ def _produce(export: Export, name: str, mine) -> WriteResult:
         "fmt": export.format,
         "selection": export.selection,
         "zero_based_categories": export.zero_based_categories,
+        "include_gold": export.include_gold,
         "include_images": export.include_images,
         "total_images": total,
         "on_progress": progress,

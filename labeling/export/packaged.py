@@ -20,7 +20,7 @@ from django.conf import settings
 from energy.services import dataset_energy
 from labeling.export.coco import ExportStats, dataset_info, iso
 from labeling.export.images import add_image
-from labeling.export.items import Item, export_file_name, item_batches, selected_tasks
+from labeling.export.items import GOLD, Item, export_file_name, item_batches, selected_tasks
 from labeling.export.parts import EncodedCache
 from labeling.export.zipped import EntrySpool, add_bytes, zip_time
 from labeling.models import Project
@@ -30,9 +30,9 @@ _COPY_BYTES = 256 * 1024
 
 
 def write_packaged(*, sink, layout, project: Project, selection: str, include_images: bool,
-                   stats: ExportStats, images_done: Callable[[int], None],
+                   include_gold: bool = True, stats: ExportStats, images_done: Callable[[int], None],
                    on_progress: Callable[[float], None] | None) -> None:
-    tasks = selected_tasks(project, selection)
+    tasks = selected_tasks(project, selection, include_gold)
     energy = dataset_energy(project.pk)
     encode = EncodedCache()
     with EntrySpool() as spool, \
@@ -47,7 +47,9 @@ def write_packaged(*, sink, layout, project: Project, selection: str, include_im
                 image_list.write(f"{item.image_id}\t{item.stored}\n")
                 stats.image_count += 1
                 stats.annotation_count += len(item.boxes)
-                if item.chosen is not None and (newest is None or item.chosen[5] > newest):
+                if item.review_status == GOLD:
+                    stats.gold_images += 1
+                elif item.chosen is not None and (newest is None or item.chosen[5] > newest):
                     newest = item.chosen[5]
             images_done(stats.image_count)
         stats.date_created = newest or project.created_at
@@ -60,7 +62,7 @@ def write_packaged(*, sink, layout, project: Project, selection: str, include_im
                 add_bytes(archive, name, data, stamp)
             for name, data in layout.tail():
                 add_bytes(archive, name, data, stamp)
-            info = dataset_info(project, selection, False, stats)
+            info = dataset_info(project, selection, False, stats, include_gold)
             info["plateau"]["format"] = layout.name
             sidecar.seek(0)
             with archive.open(zipfile.ZipInfo(SIDECAR, date_time=stamp), "w", force_zip64=True) as target:

@@ -81,6 +81,7 @@ def write_export(
     selection: str = "accepted",
     zero_based_categories: bool = False,
     include_images: bool = False,
+    include_gold: bool = True,
     total_images: int | None = None,
     on_progress: ProgressFraction | None = None,
 ) -> WriteResult:
@@ -103,6 +104,7 @@ def write_export(
         "project": project,
         "selection": selection,
         "zero_based_categories": zero_based_categories,
+        "include_gold": include_gold,
         "stats": stats,
         "on_progress": images_done,
     }
@@ -110,7 +112,7 @@ def write_export(
         labels = project_labels(project)
         stats.category_count = len(labels)
         write_packaged(sink=sink, layout=_LAYOUTS[fmt](labels), project=project, selection=selection,
-                       include_images=include_images, stats=stats, images_done=images_done,
+                       include_images=include_images, include_gold=include_gold, stats=stats, images_done=images_done,
                        on_progress=on_progress)
     elif not include_images:
         for chunk in coco_chunks(**options):

@@ -16,6 +16,9 @@ class Annotation(models.Model):
         SKIPPED = "skipped", gettext_lazy("Skipped")
         REJECTED = "rejected", "Rejected"  # back with the annotator, with a comment
         ACCEPTED = "accepted", gettext_lazy("Accepted")
+        # Another annotation of the task was chosen: not exported, and not a
+        # rejection held against its annotator.
+        SUPERSEDED = "superseded", gettext_lazy("Superseded")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="annotations")
     annotator = models.ForeignKey(
@@ -38,7 +41,7 @@ class Annotation(models.Model):
             models.UniqueConstraint(fields=["task", "annotator"], name="annotation_one_per_annotator"),
             models.CheckConstraint(condition=Q(active_seconds__gte=0), name="annotation_active_nonneg"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted", "skipped", "rejected", "accepted"]),
+                condition=Q(status__in=["draft", "submitted", "skipped", "rejected", "accepted", "superseded"]),
                 name="annotation_status_valid",
             ),
         ]

@@ -29,6 +29,8 @@ class Export(models.Model):
     )
     include_images = models.BooleanField(default=False)
     zero_based_categories = models.BooleanField(default=False)
+    # Gold tasks go in with their verified boxes unless the request says not to.
+    include_gold = models.BooleanField(default=True)
     # Deferrable exports wait in energy's DeferredJob table, not in the broker.
     deferrable = models.BooleanField(default=False)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from labeling.models import Annotation, Project, QualityReport, Task
-from labeling.quality.report import _boxes_by_annotation, project_speed_norm, route_decision, score_reports, task_route
+from labeling.quality.report import FINISHED, _boxes_by_annotation, accept_one, project_speed_norm, route_decision, score_reports, task_route
 
 
 def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
@@ -50,17 +50,18 @@ def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
         now = timezone.now()
         for r in pending:
             a = annotations[r.annotation_id]
-            if a.status == Annotation.Status.SUBMITTED and a.version == r.annotation_version:
+            if a.status in FINISHED and a.version == r.annotation_version:
                 reports_by_task[a.task_id].append(r)
             else:
                 # Edited or withdrawn since: the newest version has (or will get) its own report.
                 r.state, r.finished_at = QualityReport.State.FAILED, now
-                r.error = (f"superseded by version {a.version}" if a.status == Annotation.Status.SUBMITTED
+                r.error = (f"superseded by version {a.version}" if a.status in FINISHED
                            else f"not scored: the annotation is {a.status} now")
                 closed.append(r)
         scored: list[QualityReport] = []
         statuses: dict[str, list[int]] = defaultdict(list)
         accept: list[int] = []
+        accepted_tasks: list[int] = []
         for task_id, reports in reports_by_task.items():
             task = tasks[task_id]
             task.project = project
@@ -75,11 +76,13 @@ def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
             if status is not None:
                 statuses[status].append(task_id)
                 accept.extend(to_accept)
+                if to_accept:
+                    accepted_tasks.append(task_id)
         _write_reports(scored + closed)
         for status, ids in statuses.items():
             Task.objects.filter(pk__in=ids).update(status=status, updated_at=now)
         if accept:
-            Annotation.objects.filter(pk__in=accept).update(status=Annotation.Status.ACCEPTED, updated_at=now)
+            accept_one(task_ids=accepted_tasks, accept=accept, now=now)
     return len(tasks)
 
 

@@ -8,7 +8,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -37,11 +37,46 @@ def quality_check_enqueue(
     else:
         version = Annotation.objects.values_list("version", flat=True).get(pk=annotation_id)
         report, _ = QualityReport.objects.get_or_create(annotation_id=annotation_id, annotation_version=version)
-    if report.state == QualityReport.State.PENDING:
+    others = task_rescore_others(annotation_id)
+    if report.state == QualityReport.State.PENDING or others:
         if project_id is None:
             project_id = Annotation.objects.values_list("task__project_id", flat=True).get(pk=annotation_id)
+        if report.state != QualityReport.State.PENDING:
+            report = others[0]
         report_send_after_commit(report_id=report.pk, project_id=project_id)
     return report
+
+
+# Whose answers take part in agreement: every finished answer on the task.
+SCORED = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED, Annotation.Status.SUPERSEDED)
+
+
+def task_rescore_others(annotation_id: int) -> list[QualityReport]:
+    """Put the task's other finished annotations back in line to be scored.
+
+    Agreement is between annotators: when one answer of a task changes (a
+    submit, a redo, a fix), everyone else's agreement changed too. Their
+    reports for their current versions go back to pending, so the one job
+    that scores the new answer (it takes every pending report of the task
+    under the task's lock) rescores them all against each other. Gold tasks
+    are measured against the gold answer, not against each other: nothing to
+    redo there. Call inside the transaction that changed the answer.
+    """
+    head = Annotation.objects.filter(pk=annotation_id).values("task_id", "task__is_gold").first()
+    if head is None or head["task__is_gold"]:
+        return []
+    others = list(
+        Annotation.objects.filter(task_id=head["task_id"], status__in=SCORED)
+        .exclude(pk=annotation_id).values_list("pk", "version")
+    )
+    reports = []
+    for pk, version in others:
+        report, created = QualityReport.objects.get_or_create(annotation_id=pk, annotation_version=version)
+        if not created and report.state != QualityReport.State.PENDING:
+            report.state, report.error, report.finished_at = QualityReport.State.PENDING, "", None
+            report.save(update_fields=["state", "error", "finished_at"])
+        reports.append(report)
+    return reports
 
 
 def report_send_after_commit(*, report_id: int, project_id: int) -> None:
@@ -129,12 +164,15 @@ def quality_sweep(*, grace_seconds: float | None = None, limit: int = 2000) -> d
         annotation_id=OuterRef("pk"), annotation_version=OuterRef("version")
     )
     lost = (
-        Annotation.objects.filter(status=Annotation.Status.SUBMITTED)
+        Annotation.objects.filter(status__in=SCORED)
         .annotate(
             settled=Exists(current.exclude(state=QualityReport.State.PENDING)),
             fresh=Exists(current.filter(state=QualityReport.State.PENDING, created_at__gte=cutoff)),
+            waiting=Exists(current.filter(state=QualityReport.State.PENDING)),
         )
-        .filter(settled=False, fresh=False)
+        # Submitted work always needs a report; accepted or superseded work
+        # only when a rescoring put its report back in line.
+        .filter(Q(status=Annotation.Status.SUBMITTED) | Q(waiting=True), settled=False, fresh=False)
         .values_list("pk", flat=True)
         .order_by("pk")[:limit]
     )

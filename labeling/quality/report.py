@@ -23,7 +23,7 @@ from labeling.quality.metrics import BoxT, as_box
 logger = logging.getLogger(__name__)
 
 # Statuses whose boxes count as an annotator's finished answer.
-FINISHED = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED)
+FINISHED = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED, Annotation.Status.SUPERSEDED)
 SPEED_NORM_SAMPLE = 200
 SPEED_NORM_CACHE_SECONDS = 300
 
@@ -71,7 +71,7 @@ def quality_report_compute(*, report_id: int) -> Outcome:
         if report is None:  # finished (or closed) while this job waited for the lock
             return Outcome("noop", report_id, project_id, task_id)
         target = annotations[report.annotation_id]
-        if target.status != Annotation.Status.SUBMITTED:
+        if target.status not in FINISHED:
             _close(report, f"not scored: the annotation is {target.status} now")
             return Outcome("stopped", report_id, project_id, task_id)
         if target.version != report.annotation_version:
@@ -86,7 +86,7 @@ def quality_report_compute(*, report_id: int) -> Outcome:
             pending[report.pk] = report
         scored = [
             r for r in pending.values()
-            if annotations[r.annotation_id].status == Annotation.Status.SUBMITTED
+            if annotations[r.annotation_id].status in FINISHED
             and annotations[r.annotation_id].version == r.annotation_version
         ]
         boxes = _boxes_by_annotation(annotations)
@@ -106,7 +106,9 @@ def score_reports(*, task: Task, project: Project, reports: list[QualityReport],
     gold = [as_box(b) for b in task.gold_boxes] if task.is_gold else None
     for item in reports:
         annotation = annotations[item.annotation_id]
-        others = {
+        # A gold task measures each answer against the gold one, not against
+        # whoever happened to come before (which would not be symmetric).
+        others = {} if task.is_gold else {
             str(a.annotator_id): boxes.get(a.pk, [])
             for a in annotations.values()
             if a.pk != annotation.pk and a.task_id == task.pk and a.status in FINISHED
@@ -194,7 +196,7 @@ def task_route(
     if status is None:
         return None
     if accept:
-        Annotation.objects.filter(pk__in=accept).update(status=Annotation.Status.ACCEPTED)
+        accept_one(task_ids=[task.pk], accept=accept)
     task.status = status
     task.save(update_fields=["status", "updated_at"])
     logger.info("task %s routed to %s", task.pk, task.status)
@@ -222,7 +224,18 @@ def route_decision(
         return None, []
     if any(needs_review(r, project) for r in current) or not project.auto_accept:
         return Task.Status.REVIEW, []
-    return Task.Status.ACCEPTED, [pk for pk, _ in submitted]
+    # One answer per task is the accepted one (the best scored, ties to the
+    # lowest id); the others are superseded, not rejected.
+    best = min(zip(submitted, current), key=lambda pair: (-(pair[1].score or 0.0), pair[0][0]))
+    return Task.Status.ACCEPTED, [best[0][0]]
+
+
+def accept_one(*, task_ids: list[int], accept: list[int], now=None) -> None:
+    """Accept the chosen annotations; the other submitted ones of their tasks are superseded."""
+    now = now or timezone.now()
+    Annotation.objects.filter(pk__in=accept).update(status=Annotation.Status.ACCEPTED, updated_at=now)
+    Annotation.objects.filter(task_id__in=task_ids, status=Annotation.Status.SUBMITTED).exclude(
+        pk__in=accept).update(status=Annotation.Status.SUPERSEDED, updated_at=now)
 
 
 def _route_gold(*, task: Task, project: Project, scored: list[QualityReport]) -> str | None:

@@ -8,7 +8,7 @@ from django.test import Client
 from accounts.roles import Role
 from tests.factories import add_member, make_user
 
-PROJECT_PAGES = ["", "review/", "stats/", "images/", "map/", "datasets/", "energy/"]
+PROJECT_PAGES = ["", "review/", "stats/", "images/", "map/", "datasets/", "energy/", "my-work/", "gold/"]
 
 
 def _home(user, project) -> tuple[str | None, set[str]]:
@@ -32,8 +32,8 @@ def _status(user, project, page: str) -> int:
 @pytest.mark.parametrize(
     ("role", "main", "pages"),
     [
-        (Role.ANNOTATOR, "open-labeling", {""}),
-        (Role.SUPERVISOR, "open-review", {"review/", "stats/", "images/", "map/", "datasets/", "energy/"}),
+        (Role.ANNOTATOR, "open-labeling", {"", "my-work/"}),
+        (Role.SUPERVISOR, "open-review", {"review/", "stats/", "gold/", "images/", "map/", "datasets/", "energy/"}),
         (Role.CLIENT, "open-datasets", {"datasets/", "energy/"}),
     ],
 )

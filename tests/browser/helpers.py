@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import time
 
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
@@ -51,6 +52,15 @@ STAGE = '[data-testid="annotation-stage"]'
 def open_labeling(page, base_url: str, project_id: int) -> None:
     page.goto(f"{base_url}/annotate/projects/{project_id}/")
     wait_drawn(page)
+
+
+def wait_until(page, predicate, *, timeout: float = 15, what: str = "condition") -> None:
+    """Poll ``predicate`` while Playwright keeps handling the page's events (routes, requests)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)
 
 
 def wait_drawn(page, task_id: int | None = None) -> None:

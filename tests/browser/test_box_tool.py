@@ -142,7 +142,7 @@ def test_move_resize_delete_undo_redo(live_server, page, setup):
     assert page.locator('[data-testid="box-item"]').count() == 1
 
 
-def test_label_hotkeys_pick_the_label_of_new_and_selected_boxes(live_server, page, setup):
+def test_label_hotkeys_relabel_the_selected_box(live_server, page, setup):
     project, user, task = setup
     login(page, live_server.url, user.username)
     open_labeling(page, live_server.url, project.pk)
@@ -152,7 +152,7 @@ def test_label_hotkeys_pick_the_label_of_new_and_selected_boxes(live_server, pag
     drag(page, model.to_page(500, 500), model.to_page(700, 700))
     wait_saved(page)
     assert [b[0] for b in stored_boxes(task, user)] == ["snow_leopard", "snow_leopard"]
-    # The second box is selected: 3 relabels it, and new boxes follow.
+    # The second box is selected: 3 relabels it (and only it).
     page.keyboard.press("3")
     wait_saved(page)
     assert [b[0] for b in stored_boxes(task, user)] == ["snow_leopard", "tibetan_antelope"]

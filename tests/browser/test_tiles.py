@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 
 from accounts.roles import Role
 from labeling.models import Image
-from tests.browser.helpers import STAGE, ViewModel, login, make_scene_task, open_labeling
+from tests.browser.helpers import STAGE, ViewModel, login, make_scene_task, open_labeling, wait_until
 from tests.factories import add_member, make_project, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,7 @@ def test_zoomed_in_view_requests_full_resolution_tiles_of_the_visible_area(live_
     page.route(re.compile(r".*/api/v1/images/\d+/tiles/.*"), serve_tile)
     login(page, live_server.url, user.username)
     open_labeling(page, live_server.url, project.pk)
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
     assert requested == [], "at fit the display image is sharp enough: no tiles"
 
     for _ in range(10):  # 1.25**10 ≈ 9.3× the fit scale: above the display image's resolution
@@ -55,7 +55,6 @@ def test_zoomed_in_view_requests_full_resolution_tiles_of_the_visible_area(live_
     for _ in range(10):
         model.zoom_centre(1.25)
     assert model.scale > (W // 8) / W
-    page.wait_for_timeout(500)
 
     # The coarsest level with at least one level pixel per screen pixel...
     level = LEVELS - 1
@@ -70,17 +69,26 @@ def test_zoomed_in_view_requests_full_resolution_tiles_of_the_visible_area(live_
         for c in range(max(0, int(x0 // span)), min(math.ceil(W / span) - 1, int(x1 // span)) + 1)
         for r in range(max(0, int(y0 // span)), min(math.ceil(H / span) - 1, int(y1 // span)) + 1)
     }
-    got = set()
-    for url in requested:
-        m = re.search(r"/tiles/(\d+)/(\d+)_(\d+)\.jpg$", url)
-        assert m, url
-        assert int(m.group(1)) <= level, f"finer tiles than the view needs: {url}"
-        if int(m.group(1)) == level:
-            got.add((int(m.group(2)), int(m.group(3))))
+    def fetched() -> set:
+        got = set()
+        for url in list(requested):
+            m = re.search(r"/tiles/(\d+)/(\d+)_(\d+)\.jpg$", url)
+            assert m, url
+            assert int(m.group(1)) <= level, f"finer tiles than the view needs: {url}"
+            if int(m.group(1)) == level:
+                got.add((int(m.group(2)), int(m.group(3))))
+        return got
+
+    wait_until(page, lambda: expected <= fetched(), what="the visible tiles")
+    got = fetched()
     # Every visible tile was fetched (earlier zoom steps may have fetched neighbours too).
     assert expected <= got
     # The tile pixels are on the stage: its centre is the tiles' red, not the scene.
-    pixel = page.evaluate("""(() => { const c = document.querySelector('%s');
+    def centre() -> list:
+        return page.evaluate("""(() => { const c = document.querySelector('%s');
         const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data;
         return [d[0], d[1], d[2]]; })()""" % STAGE)
+
+    wait_until(page, lambda: centre()[0] > 150, what="the tiles painted")
+    pixel = centre()
     assert pixel[0] > 150 and pixel[1] < 80, pixel

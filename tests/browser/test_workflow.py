@@ -163,7 +163,8 @@ def test_a_rejected_task_shows_the_review_comment_and_the_header_tags(live_serve
     wait_drawn(page, task.pk)
     review = page.locator('[data-testid="notice-review"]')
     assert "The yak on the left edge is missing." in review.inner_text()
-    assert page.locator('[data-testid="energy-tag"]').inner_text() == "Energy: unknown"
+    # Nothing measured yet: a dash, not a made-up "0.0 Wh".
+    assert page.locator('[data-testid="energy-tag"]').inner_text() == "Energy: —"
     page.wait_for_selector('[data-testid="progress-today"]:has-text("0 submitted today")')
 
 

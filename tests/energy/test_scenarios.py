@@ -10,7 +10,7 @@ hand computation (share to 1e-6).
 """
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from pycocotools.coco import COCO

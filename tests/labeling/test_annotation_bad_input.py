@@ -83,6 +83,15 @@ def test_bad_boxes_are_refused_with_400_and_change_nothing(leased, annotator, ca
     assert _state(leased) == before
 
 
+def test_a_refusal_counts_boxes_from_one_as_the_tool_lists_them(leased, annotator):
+    response = api_client(annotator).put(
+        f"/api/v1/tasks/{leased.pk}/annotation/", {"boxes": [_box(), _box(width=0)], "version": 1}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith("Box 2 ") and body["field"] == "boxes[1]"
+
+
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e999"])
 def test_nan_and_infinity_are_refused_even_when_the_json_parser_accepts_them(leased, annotator, literal):
     before = _state(leased)

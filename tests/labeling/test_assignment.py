@@ -66,6 +66,9 @@ def test_never_twice_to_one_person_even_after_skip_or_expiry():
     annotation_skip(task=first, author=user, reason="cannot tell yaks from rocks")
     assert _take(project, user) == second.pk
     Lease.objects.filter(task=second).update(expires_at=timezone.now() - timedelta(seconds=1))
+    # After expiry the same draft comes back (their own work, not a second copy); a skip never does.
+    assert _take(project, user) == second.pk
+    annotation_submit(task=Task.objects.get(pk=second.pk), author=user)
     assert _take(project, user) is None
     assert Annotation.objects.filter(annotator=user).count() == 2
 
@@ -195,7 +198,7 @@ def test_a_rejected_annotation_goes_back_to_its_annotator_for_rework():
     (a,) = _annotators(project, 1)
     _take(project, a)
     annotation_submit(task=task, author=a)
-    # What a reject does (issue 6): status back to the annotator, slot given back.
+    # What a reject does: status back to the annotator, slot given back.
     Annotation.objects.filter(task=task).update(status=Annotation.Status.REJECTED, review_comment="missed a yak")
     Task.objects.filter(pk=task.pk).update(submitted_count=0, status=Task.Status.REVIEW)
     lease = task_assign(task=task, annotator=a, assigned_by=supervisor)

@@ -1,7 +1,7 @@
 import pytest
 
 from labeling.models import Membership, Project
-from tests.factories import add_member, api_client, make_task, make_user, same_organisation
+from tests.factories import api_client, make_task, make_user, same_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,8 @@ def test_project_detail_shows_labels_role_and_progress(project, supervisor):
     body = api_client(supervisor).get(f"/api/v1/projects/{project.pk}/").json()
     assert body["role"] == "supervisor"
     assert [label["name"] for label in body["labels"]] == ["yak", "snow_leopard", "tibetan_antelope"]
-    assert body["progress"] == {"tasks": 2, "done": 1, "in_review": 0, "accepted": 1}
+    assert body["progress"] == {"tasks": 2, "done": 1, "in_review": 0, "accepted": 1,
+                                "gold": 0, "regular": 2, "to_label": 1, "waiting": 0, "checking": 0}
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_client"])

@@ -1,4 +1,4 @@
-"""Build submitted annotations straight through the ORM (the submit API is issue 4's)."""
+"""Build submitted annotations straight through the ORM, without the submit API."""
 
 from django.utils import timezone
 

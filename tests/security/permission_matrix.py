@@ -83,6 +83,12 @@ TILES = roles(anonymous=401, annotator=404, leased=ANY, outsider=404, supervisor
 # Supervisors reach the object lookup; these ids name no backend or run: 404.
 NO_SUCH_MODEL_OBJECT = roles(anonymous=401, annotator=403, outsider=404, supervisor=404, client=403, other_client=404,
                              admin=404)
+# An annotator's own work: annotators (and admins, who hold every capability).
+OWN_WORK = roles(anonymous=401, annotator=200, outsider=404, supervisor=403, client=403, other_client=404, admin=200)
+PAGE_OWN_WORK = roles(anonymous=LOGIN, annotator=200, outsider=404, supervisor=403, client=403, other_client=404,
+                      admin=200)
+GOLD_MANAGE = roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
+                   other_client=404, admin=OK)
 PAGE_TASK = roles(anonymous=LOGIN, annotator=404, leased=200, outsider=404, supervisor=ANY, client=ANY,
                   other_client=404, admin=ANY)
 
@@ -161,6 +167,8 @@ ROWS: list[Row] = [
     Row("/api/v1/tasks/{task}/", "GET", TASK_READ),
     Row("/api/v1/projects/{project}/tasks/", "GET", MEMBER_READ),
     Row("/api/v1/projects/{project}/my-progress/", "GET", MEMBER_READ),
+    Row("/api/v1/projects/{project}/my-work/", "GET", OWN_WORK),
+    Row("/api/v1/tasks/{task}/take-back/", "POST", ANNOTATE),
     Row("/api/v1/tasks/{task}/assign/", "POST",
         roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
               other_client=404, admin=OK),
@@ -175,7 +183,15 @@ ROWS: list[Row] = [
     Row("/api/v1/tasks/{task}/heartbeat/", "POST", ANNOTATE),
     Row("/api/v1/projects/{project}/review-queue/", "GET",
         roles(anonymous=401, annotator=403, outsider=404, supervisor=200, client=403, other_client=404, admin=200)),
+    Row("/api/v1/projects/{project}/review-queue/waiting/", "GET", SUPERVISE),
+    Row("/api/v1/tasks/{task}/review-early/", "POST",
+        roles(anonymous=401, annotator=404, leased=403, outsider=404, supervisor=OK, client=403,
+              other_client=404, admin=OK)),
     Row("/api/v1/projects/{project}/stats/", "GET", SUPERVISE),
+    Row("/api/v1/projects/{project}/gold/", "GET", SUPERVISE),
+    Row("/api/v1/projects/{project}/gold/results/", "GET", SUPERVISE),
+    Row("/api/v1/tasks/{task}/gold/", "POST", GOLD_MANAGE),
+    Row("/api/v1/tasks/{task}/gold/", "DELETE", GOLD_MANAGE),
     # {user} is an annotator of A: in B's stats that person does not exist, even for admins.
     Row("/api/v1/projects/{project}/stats/annotators/{user}/", "GET", SUPERVISE, other={"admin": 404}),
     Row("/api/v1/tasks/{task}/review/", "POST",
@@ -224,6 +240,8 @@ ROWS: list[Row] = [
     Row("/annotate/projects/{project}/stats/", "GET", PAGE_MANAGE),
     Row("/annotate/projects/{project}/map/", "GET", PAGE_MANAGE),
     Row("/annotate/projects/{project}/energy/", "GET", PAGE_REPORT),
+    Row("/annotate/projects/{project}/my-work/", "GET", PAGE_OWN_WORK),
+    Row("/annotate/projects/{project}/gold/", "GET", PAGE_MANAGE),
 ]
 
 # Routes outside the table on purpose, with the reason.

@@ -1,6 +1,7 @@
 // Dataset page: request an export through the API and follow its progress live.
-(function () {
-  "use strict";
+import { request } from "./http.js";
+
+{
   const config = JSON.parse(document.getElementById("datasets-config").textContent);
   const rows = document.getElementById("export-rows");
   const form = document.getElementById("export-form");
@@ -14,11 +15,6 @@
     accepted: gettext("Accepted only"), submitted: gettext("Submitted and accepted"), all: gettext("All tasks"),
   };
   let timer = null;
-
-  function csrfToken() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
 
   function size(bytes) {
     if (!bytes) return "";
@@ -91,9 +87,14 @@
 
   async function refresh() {
     timer = null;
-    const response = await fetch("/api/v1/projects/" + config.projectId + "/exports/",
-      { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (response.ok) render(await response.json());
+    let list;
+    try {
+      list = await request("GET", "/api/v1/projects/" + config.projectId + "/exports/");
+    } catch {
+      schedule(true);  // a dropped poll: try again rather than freeze the progress bars
+      return;
+    }
+    render(list);
   }
 
   function schedule(active) {
@@ -117,14 +118,10 @@
         zero_based_categories: data.get("format") === "coco" && data.has("zero_based_categories"),
         deferrable: data.has("deferrable"),
       };
-      const response = await fetch("/api/v1/projects/" + config.projectId + "/exports/", {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify(body),
-      });
-      if (!response.ok) {
-        const problem = await response.json().catch(() => ({ detail: response.statusText }));
-        errorBox.textContent = problem.detail;
+      try {
+        await request("POST", "/api/v1/projects/" + config.projectId + "/exports/", body);
+      } catch (err) {
+        errorBox.textContent = err.message;
         return;
       }
       await refresh();
@@ -132,4 +129,4 @@
   }
 
   schedule(Array.from(rows.querySelectorAll("tr[data-state]")).some((tr) => ACTIVE.has(tr.dataset.state)));
-}());
+}

@@ -22,14 +22,16 @@ class Command(BaseCommand):
                             help="which tasks: accepted (default), submitted or all")
         parser.add_argument("--zero-based-categories", action="store_true",
                             help="COCO: category ids 0..K-1 in label order instead of database ids")
+        parser.add_argument("--no-gold", action="store_false", dest="include_gold",
+                            help="leave gold tasks (and their verified boxes) out")
         parser.add_argument("--include-images", action="store_true",
                             help="put the images (upright) into the zip; COCO: "
                                  "annotations/instances_default.json and images/default/<id>.<ext>")
 
     def handle(self, *args, project: str, out: str, status: str, zero_based_categories: bool,
-               include_images: bool, fmt: str | None = None, **options):
+               include_images: bool, fmt: str | None = None, include_gold: bool = True, **options):
         target = find_project(project)
         result = write_export_to(out, project=target, fmt=self.fixed_format or fmt, selection=status,
                                  zero_based_categories=zero_based_categories,
-                                 include_images=include_images)
+                                 include_images=include_images, include_gold=include_gold)
         self.stderr.write(summary_line(target.slug, result))

@@ -1,7 +1,5 @@
 """The dataset page in real Chromium: request an export, watch a running one finish."""
 
-import shutil
-
 import pytest
 
 from labeling.models import Export
@@ -9,19 +7,6 @@ from tests.factories import PASSWORD
 from tests.labeling.export.helpers import bulk_dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEBIAN_CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a Playwright download (toolchain.md, section 4)."""
-    if not shutil.which(DEBIAN_CHROMIUM):
-        pytest.skip(f"{DEBIAN_CHROMIUM} not installed")
-    return {**browser_type_launch_args, "executable_path": DEBIAN_CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run"]}
-
 
 def login(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")

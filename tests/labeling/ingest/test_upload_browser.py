@@ -9,17 +9,6 @@ from tests.labeling.ingest.samples import encoded, jpeg_bytes, zip_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium, never a downloaded one."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }
-
-
 def test_supervisor_uploads_files_and_sees_each_result(live_server, page, tmp_path):
     project = make_project("Upload test")
     supervisor = make_user("sup")

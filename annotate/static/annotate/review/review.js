@@ -1,4 +1,6 @@
 // The review queue: worst first, everyone's boxes over the image, accept / reject / fix.
+import { request } from "../http.js";
+
 const config = JSON.parse(document.getElementById("review-config").textContent);
 const labels = JSON.parse(document.getElementById("label-data").textContent);
 // Boxes name their label canonically; people read the display name of their language.
@@ -13,6 +15,8 @@ const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 const queueEl = document.getElementById("queue");
 const statusEl = document.getElementById("status");
 const filters = document.getElementById("filters");
+const emptyEl = document.getElementById("queue-empty");
+const waitingEl = document.getElementById("waiting");
 const SVG = "http://www.w3.org/2000/svg";
 const annotatorNames = new Map();
 
@@ -29,17 +33,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function api(url, options = {}) {
-  const response = await fetch(url, {
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    ...options,
-  });
-  const body = response.status === 204 ? null : await response.json();
-  if (!response.ok) throw new Error(body && body.detail ? body.detail : `HTTP ${response.status}`);
-  return body;
-}
-
 function say(text, isError = false) {
   statusEl.textContent = text;
   statusEl.className = isError ? "error" : "muted";
@@ -49,17 +42,63 @@ async function load() {
   const params = new URLSearchParams(new FormData(filters));
   for (const [k, v] of [...params]) if (!v) params.delete(k);
   params.set("limit", "50");
-  const data = await api(`/api/v1/projects/${config.project}/review-queue/?${params}`);
-  document.getElementById("queue-count").textContent =
-    interpolate(ngettext("%(n)s task waiting, worst first", "%(n)s tasks waiting, worst first", data.count),
-      { n: l10n.number(data.count) }, true);
+  const [data, waiting] = await Promise.all([
+    request("GET", `/api/v1/projects/${config.project}/review-queue/?${params}`),
+    request("GET", `/api/v1/projects/${config.project}/review-queue/waiting/`),
+  ]);
   queueEl.replaceChildren(...data.results.map(renderItem));
+  renderWaiting(waiting);
+  showCounts(data.count, waiting.counts);
   const select = filters.elements.annotator;
   for (const item of data.results) for (const a of item.annotations) annotatorNames.set(a.annotator.id, a.annotator.username);
   const chosen = select.value;
   select.replaceChildren(el("option", { value: "", text: gettext("anyone") }),
     ...[...annotatorNames].map(([id, name]) => el("option", { value: id, text: name })));
   select.value = chosen;
+}
+
+// The counts come from the server (the same selector as every other page), after every decision.
+async function refreshCounts() {
+  const waiting = await request("GET", `/api/v1/projects/${config.project}/review-queue/waiting/`);
+  renderWaiting(waiting);
+  showCounts(queueEl.querySelectorAll("[data-testid=review-item]").length, waiting.counts);
+}
+
+function showCounts(inQueue, counts) {
+  const text = interpolate(ngettext("%s task in review, worst first", "%s tasks in review, worst first", inQueue), [inQueue]);
+  const more = interpolate(gettext("%(waiting)s waiting for more annotators · %(checking)s being checked · %(accepted)s accepted"), counts, true);
+  const countEl = document.getElementById("queue-count");
+  countEl.textContent = `${text} · ${more}`;
+  countEl.dataset.inReview = counts.in_review;
+  countEl.dataset.waiting = counts.waiting;
+  emptyEl.hidden = inQueue > 0;
+  if (inQueue === 0) {
+    emptyEl.textContent = counts.waiting + counts.checking > 0
+      ? interpolate(gettext("Nothing to review right now. %(n)s task(s) wait for more annotators or for their quality check: each comes here by itself once every annotator has submitted and the check has run, or review one early below."), { n: counts.waiting + counts.checking }, true)
+      : gettext("Nothing to review, and nothing waiting. Tasks come here once their annotators have submitted and the quality check has run.");
+  }
+}
+
+function renderWaiting(waiting) {
+  const rows = waiting.results.map((w) => {
+    const progress = w.task.status === "submitted"
+      ? gettext("all submitted, being checked")
+      : interpolate(gettext("%(submitted)s of %(overlap)s submitted"), w, true);
+    const early = el("button", { type: "button", class: "quiet", "data-testid": "review-early", text: gettext("Review now"),
+      onclick: async () => {
+        try {
+          await request("POST", `/api/v1/tasks/${w.task.id}/review-early/`, {});
+          say(interpolate(gettext("Task %s is in review now."), [w.task.id]));
+          await load();
+        } catch (err) { say(err.message, true); }
+      } });
+    return el("tr", { "data-testid": "waiting-row", "data-task": w.task.id },
+      el("td", { text: interpolate(gettext("Task %s"), [w.task.id]) }), el("td", { text: w.image.name || "" }),
+      el("td", { "data-testid": "waiting-progress", text: progress }), el("td", { text: w.annotators.join(", ") }),
+      el("td", {}, early));
+  });
+  waitingEl.hidden = rows.length === 0;
+  waitingEl.querySelector("tbody").replaceChildren(...rows);
 }
 
 function pct(score) {
@@ -93,7 +132,7 @@ function renderItem(item) {
   svg.append(editLayer);
 
   const submitted = item.annotations.filter((a) => a.status === "submitted");
-  const worst = [...submitted].sort((x, y) => (x.score ?? 0) - (y.score ?? 0))[0];
+  const worst = [...submitted].sort((x, y) => (x.score ?? 0) - (y.score ?? 0) || x.id - y.id)[0];
   const who = el("ul", { class: "who" });
   for (const a of item.annotations) {
     const show = el("input", { type: "checkbox", checked: "", "aria-label": interpolate(gettext("show %(name)s"), { name: a.annotator.username }, true),
@@ -121,15 +160,20 @@ function renderItem(item) {
 
   async function decide(payload) {
     try {
-      await api(`/api/v1/tasks/${item.task.id}/review/`, { method: "POST", body: JSON.stringify(payload) });
+      await request("POST", `/api/v1/tasks/${item.task.id}/review/`, payload);
       card.remove();
-      say(interpolate(gettext("Task %(id)s: %(decision)s recorded."), { id: item.task.id, decision: DECISION_TEXT[payload.decision] || payload.decision }, true));
+      say(interpolate(gettext("Task %(task)s: %(decision)s recorded."), { task: item.task.id, decision: DECISION_TEXT[payload.decision] || payload.decision }, true));
+      await refreshCounts();
     } catch (err) {
       say(interpolate(gettext("Task %(id)s: %(error)s"), { id: item.task.id, error: err.message }, true), true);
     }
   }
-  const accept = el("button", { type: "button", "data-testid": "decision-accept", text: gettext("Accept"),
-    onclick: () => decide({ decision: "accept", comment: comment.value }) });
+  // Accept takes the annotation chosen above; the others are superseded unless "accept all".
+  const accept = el("button", { type: "button", "data-testid": "decision-accept", text: gettext("Accept this one"),
+    onclick: () => decide({ decision: "accept", annotation: Number(target.value), comment: comment.value }) });
+  const acceptAll = el("button", { type: "button", class: "quiet", "data-testid": "decision-accept-all",
+    text: gettext("Accept all"), onclick: () => decide({ decision: "accept", accept_all: true, comment: comment.value }) });
+  acceptAll.hidden = submitted.length < 2;
   const reject = el("button", { type: "button", class: "reject", "data-testid": "decision-reject", text: gettext("Reject"),
     onclick: () => {
       if (!comment.value.trim()) { say(gettext("Say what to fix: a rejection needs a comment."), true); comment.focus(); return; }
@@ -147,7 +191,7 @@ function renderItem(item) {
         + (item.task.is_gold ? " · " + gettext("gold") : "") + ` · ${item.image.name || ""}` }),
       el("p", { class: "muted", text: interpolate(gettext("Worst score %(score)s"), { score: pct(item.score) }, true) }), who,
       el("label", { text: gettext("Decide on") + " " }, target), comment,
-      el("div", { class: "actions" }, accept, reject, fix), editor));
+      el("div", { class: "actions" }, accept, acceptAll, reject, fix), editor));
   return card;
 }
 

@@ -1,51 +1,7 @@
-// The REST client: session cookie + CSRF header, JSON in and out, the
-// project's error shape ({detail, code, ...}) surfaced as ApiError.
+// The REST calls of the tool, through the site's one HTTP helper.
+import { request } from "../http.js";
 
-export class ApiError extends Error {
-  constructor(status, body) {
-    super((body && body.detail) || `HTTP ${status}`);
-    this.status = status;
-    this.body = body || {};
-    this.code = this.body.code || "";
-  }
-}
-
-// A network failure (server down, connection dropped), not a refusal.
-export class OfflineError extends Error {}
-
-function csrfToken() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  if (meta && meta.content) return meta.content;
-  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : "";
-}
-
-export async function request(method, url, body, { keepalive = false } = {}) {
-  const init = {
-    method,
-    credentials: "same-origin",
-    keepalive,
-    headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-  };
-  if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(url, init);
-  } catch (err) {
-    throw new OfflineError(String(err));
-  }
-  if (response.status === 204) return null;
-  let data = null;
-  const text = await response.text();
-  if (text) {
-    try { data = JSON.parse(text); } catch { data = { detail: text.slice(0, 200) }; }
-  }
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
-}
+export { ApiError, OfflineError } from "../http.js";
 
 const V1 = "/api/v1";
 
@@ -61,5 +17,6 @@ export const api = {
   skip: (taskId, reason) => request("POST", `${V1}/tasks/${taskId}/skip/`, { reason }),
   heartbeat: (taskId, activeSeconds, opts) =>
     request("POST", `${V1}/tasks/${taskId}/heartbeat/`, { active_seconds: activeSeconds }, opts),
+  takeBack: (taskId) => request("POST", `${V1}/tasks/${taskId}/take-back/`, {}),
   progress: (projectId) => request("GET", `${V1}/projects/${projectId}/my-progress/`),
 };

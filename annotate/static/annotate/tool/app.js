@@ -4,7 +4,7 @@
 // image decode.
 
 import { Activity } from "./activity.js";
-import { api, ApiError, OfflineError } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { clearDraft, readDraft } from "./drafts.js";
 import { Editor } from "./editor.js";
 import { uid } from "./ids.js";
@@ -12,28 +12,13 @@ import { buildHelp } from "./help.js";
 import { History } from "./history.js";
 import { attachInteractions } from "./interactions.js";
 import { attachShortcuts } from "./shortcuts.js";
+import * as messages from "./messages.js";
 import { Stage } from "./stage.js";
+import { clampBox } from "./geometry.js";
 import { Saver } from "./autosave.js";
 import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
 import { bindPredictionPanel, offerPredictions } from "./predictions.js";
-
-// Functions: gettext must run after the catalog has loaded (it has: it is a plain script before this module).
-const ACTION_TEXT = {
-  "open the next task": () => gettext("open the next task"),
-  submit: () => gettext("submit"),
-  skip: () => gettext("skip"),
-};
-const STATUS_TEXT = {
-  draft: () => gettext("a draft"),
-  submitted: () => gettext("submitted"),
-  accepted: () => gettext("accepted"),
-  rejected: () => gettext("rejected"),
-  skipped: () => gettext("skipped"),
-  superseded: () => gettext("superseded"),
-};
-function statusText(status) {
-  return STATUS_TEXT[status] ? STATUS_TEXT[status]() : status;
-}
+import { isLapsed, offerTakeBack } from "./lapsed.js";
 
 const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
@@ -54,7 +39,8 @@ class Tool extends Editor {
     this.spaceDown = false;
     this.busy = false;
     this.history = new History();
-    this.notices = new Notices(this.$("[data-notices]"));
+    this.drawMode = false;
+    this.notices = new Notices(this.$("[data-notices]"), () => this.hint());
     this.stage = new Stage(this.$('[data-testid="annotation-stage"]'));
     this.activity = new Activity({ idleMs: config.idleMs || undefined });
     this.saver = new Saver({
@@ -123,6 +109,8 @@ class Tool extends Editor {
     on("[data-submit]", () => this.submitAndNext());
     on("[data-skip]", () => this.openSkip());
     on("[data-help-open]", () => this.toggleHelp());
+    on("[data-draw-mode]", () => this.toggleDrawMode());
+    on("[data-check-again]", () => this.checkAgain());
     const dialog = this.$("[data-skip-dialog]");
     dialog.querySelector("form").addEventListener("submit", (e) => {
       e.preventDefault();
@@ -136,6 +124,22 @@ class Tool extends Editor {
     dialog.querySelector("[data-cancel]").addEventListener("click", () => dialog.close());
   }
 
+  hint() { return messages.hint(this); }
+
+  showReviewComment(annotation) { messages.showReviewComment(this, annotation); }
+
+  showBlocked(info) { messages.showBlocked(this, info); }
+
+  submitRefused() { messages.submitRefused(this); }
+
+  actionFailed(what, err) { messages.actionFailed(this, what, err); }
+
+  fatal(err) { messages.fatal(this, err); }
+
+  focusNoticeActions() {
+    this.notices.focusActions();
+  }
+
   // ---- task lifecycle --------------------------------------------------------
 
   async loadTask(task, startedAt = null) {
@@ -147,8 +151,9 @@ class Tool extends Editor {
     this.notices.clearAll();
     this.root.dataset.taskId = task.id;
     this.stage.canvas.dataset.taskId = task.id;
-    this.$("[data-task-title]").textContent = interpolate(gettext("Task %(id)s"), { id: task.id }, true);
+    this.$("[data-task-title]").textContent = interpolate(gettext("Task %s"), [task.id]);
     this.$("[data-done]").hidden = true;
+    this.root.classList.remove("all-done");
     this.$("[data-workspace]").hidden = false;
     renderEnergy(this.$("[data-energy]"), task.energy);
     // A fresh lease comes with an empty draft (version 0): no need to ask for its boxes.
@@ -160,19 +165,26 @@ class Tool extends Editor {
         throw err;
       });
     const imageP = this.stage.setImage(task.image).catch((err) => {
-      this.notices.show("image", { kind: "error", text: interpolate(gettext("The image could not be loaded (%(error)s)."), { error: err.message }, true) });
+      this.notices.show("image", { kind: "error", text: `The image could not be loaded (${err.message}).` });
       return false;
     });
     const annotation = await annotationP;
     this.editable = EDITABLE.has(annotation.status || "draft");
-    this.boxes = (annotation.boxes || []).map((b) => ({ id: uid(), label: b.label, x: b.x, y: b.y, width: b.width, height: b.height, hidden: false }));
+    this.root.classList.toggle("read-only", !this.editable);
+    if (!this.editable) this.setDrawMode(false);
+    this.boxes = this.fromServer(annotation.boxes);
     this.saver.reset(task.id, annotation.version || 0, () => this.payload());
     this.showReviewComment(annotation);
     if (!this.editable) {
       renderSaveState(this.$("[data-save-state]"), "readonly");
-      this.notices.show("readonly", { kind: "info", text: interpolate(gettext("This task is %(status)s; it can no longer be edited here."), { status: statusText(annotation.status) }, true) });
+      this.notices.show("readonly", {
+        kind: "info",
+        title: interpolate(gettext("This task is %s."), [annotation.status]),
+        text: gettext("It is read-only here: boxes can be looked at, not changed. Go back to your projects to label more."),
+      });
     }
     this.applyDraft(annotation);
+    if (this.editable && isLapsed(task, annotation)) offerTakeBack(this);
     offerPredictions(this, annotation);
     this.toolbarState();
     this.changed();
@@ -189,20 +201,24 @@ class Tool extends Editor {
       }
     }
     this.stage.canvas.dataset.drawnTaskId = task.id;
-    this.startHeartbeat();
+    if (task.lease) this.startHeartbeat();
+  }
+
+  // Boxes as the server sent them, shown as the tool would save them.
+  fromServer(boxes) {
+    const image = this.task && this.task.image;
+    return (boxes || []).map((b) => {
+      const box = { id: uid(), label: b.label, x: b.x, y: b.y, width: b.width, height: b.height, hidden: false };
+      return image && image.width ? clampBox(box, image.width, image.height) : box;
+    });
   }
 
   toolbarState() {
-    for (const sel of ["[data-submit]", "[data-skip]", "[data-save]"]) this.$(sel).disabled = !this.editable;
-  }
-
-  showReviewComment(annotation) {
-    if (annotation.status === "rejected" || annotation.review_comment) {
-      this.notices.show("review", {
-        kind: "review",
-        title: gettext("Sent back by the reviewer:"),
-        text: annotation.review_comment || gettext("(no comment)"),
-      });
+    for (const button of this.root.querySelectorAll(".toolbar button")) {
+      button.disabled = !this.task && !button.matches("[data-help-open]");
+    }
+    for (const sel of ["[data-submit]", "[data-skip]", "[data-save]", "[data-draw-mode]"]) {
+      this.$(sel).disabled = !this.task || !this.editable;
     }
   }
 
@@ -215,14 +231,15 @@ class Tool extends Editor {
       if (JSON.stringify(draft.boxes) === server) clearDraft(this.config.userId, this.task.id);
       return;
     }
-    this.boxes = draft.boxes.map((b) => ({ id: uid(), ...b, hidden: false }));
+    this.boxes = this.fromServer(draft.boxes);
     if ((draft.baseVersion || 0) === (annotation.version || 0)) {
       this.notices.show("restored", {
         kind: "info",
         text: interpolate(ngettext(
-          "Restored %(n)s box that had not reached the server; saving it now.",
-          "Restored %(n)s boxes that had not reached the server; saving them now.", draft.boxes.length),
-        { n: draft.boxes.length }, true),
+          "Restored %s box that had not reached the server; saving it now. Nothing to do.",
+          "Restored %s boxes that had not reached the server; saving them now. Nothing to do.",
+          draft.boxes.length), [draft.boxes.length]),
+        transient: true,
       });
       this.saver.changed();
     } else {
@@ -230,7 +247,7 @@ class Tool extends Editor {
       this.saver.block({
         kind: "stale",
         currentVersion: annotation.version,
-        detail: gettext("The task changed on the server after these boxes were drawn in this browser."),
+        detail: "The task changed on the server after these boxes were drawn in this browser.",
       });
     }
   }
@@ -240,57 +257,22 @@ class Tool extends Editor {
     this.notices.clear("offline");
   }
 
-  showBlocked(info) {
-    const keep = gettext("Your boxes are still here and kept in this browser until they are saved or you discard them.");
-    const discard = {
-      label: gettext("Discard my boxes"),
-      testid: "discard-draft",
-      secondary: true,
-      onClick: () => this.discardDraft(),
-    };
-    if (info.kind === "stale") {
-      this.notices.show("blocked", {
-        kind: "error",
-        title: gettext("Not saved: this task was changed elsewhere."),
-        text: interpolate(gettext("Someone (or another tab) saved version %(version)s after you loaded it, so your last changes were refused rather than overwrite theirs."),
-          { version: info.currentVersion ?? "?" }, true) + " " + keep,
-        actions: [
-          { label: gettext("Save my boxes over it"), testid: "overwrite-draft", onClick: () => this.overwrite(info.currentVersion) },
-          discard,
-        ],
-      });
-    } else if (info.kind === "lease") {
-      this.notices.show("blocked", {
-        kind: "error",
-        title: gettext("Not saved: your lease on this task expired."),
-        text: gettext("The page was idle or offline for too long, so the task went back to the pool and the server refuses saves for it.")
-          + " " + keep + " " + gettext("If a supervisor assigns the task back to you, “Try to save again” saves them."),
-        actions: [
-          { label: gettext("Try to save again"), testid: "retry-save", onClick: () => this.retryAfterLease() },
-          { ...discard, label: gettext("Discard my boxes and take the next task"), onClick: () => this.discardAndNext() },
-        ],
-      });
-    } else {
-      this.notices.show("blocked", {
-        kind: "error",
-        title: gettext("Not saved."),
-        text: interpolate(gettext("The server refused the save: %(detail)s"), { detail: info.detail }, true) + " " + keep,
-        actions: [{ label: gettext("Try again"), testid: "retry-save", onClick: () => this.overwrite(null) }, discard],
-      });
-    }
-  }
-
   async overwrite(version) {
     this.notices.clear("blocked");
     const ok = await this.saver.overwrite(version);
-    if (ok) this.notices.show("saved", { kind: "info", text: gettext("Your boxes are saved.") });
+    if (ok) this.notices.show("saved", { kind: "info", text: gettext("Your boxes are saved."), transient: true });
   }
 
   async retryAfterLease() {
     try {
       await api.heartbeat(this.task.id, this.activity.take());
     } catch (err) {
-      this.notices.show("blocked-retry", { kind: "error", text: interpolate(gettext("Still refused: %(error)s"), { error: err.message }, true) });
+      this.notices.show("blocked-retry", {
+        kind: "error",
+        title: gettext("Still refused:"),
+        text: interpolate(gettext("%s Discard your boxes to move on, or ask a supervisor to assign the task back to you."), [err.message]),
+        actions: [{ label: gettext("Discard my boxes and take the next task"), testid: "discard-draft", secondary: true, onClick: () => this.discardAndNext() }],
+      });
       return;
     }
     this.notices.clear("blocked-retry");
@@ -301,7 +283,7 @@ class Tool extends Editor {
     clearDraft(this.config.userId, this.task.id);
     this.notices.clear("blocked");
     const annotation = await api.annotation(this.task.id);
-    this.boxes = (annotation.boxes || []).map((b) => ({ id: uid(), ...b, hidden: false }));
+    this.boxes = this.fromServer(annotation.boxes);
     this.selectedId = null;
     this.history.clear();
     this.saver.reset(this.task.id, annotation.version || 0, () => this.payload());
@@ -335,7 +317,7 @@ class Tool extends Editor {
     try {
       const saved = await this.saver.flush();
       if (!saved) {
-        this.notices.show("submit", { kind: "error", text: gettext("Not submitted: the boxes are not saved yet (see the message above).") });
+        this.submitRefused();
         return;
       }
       const tSaved = performance.now();
@@ -389,16 +371,9 @@ class Tool extends Editor {
     await this.loadTask(task, t0);
   }
 
-  actionFailed(what, err) {
-    const action = ACTION_TEXT[what] ? ACTION_TEXT[what]() : what;
-    const text = err instanceof OfflineError
-      ? interpolate(gettext("Could not %(action)s: no connection. Your boxes are kept in this browser; try again."), { action }, true)
-      : interpolate(gettext("Could not %(action)s: %(error)s"), { action, error: err.message }, true);
-    this.notices.show(what, { kind: "error", text });
-  }
-
   allDone() {
     this.task = null;
+    this.editable = false;
     this.stopHeartbeat();
     this.saver.reset(null, 0, () => []);
     this.stage.clearImage();
@@ -406,14 +381,21 @@ class Tool extends Editor {
     this.changed();
     this.$("[data-workspace]").hidden = true;
     this.$("[data-done]").hidden = false;
+    this.$("[data-task-title]").textContent = gettext("all done");
     this.root.dataset.taskId = "";
+    this.root.classList.add("all-done");
+    this.setDrawMode(false);
+    this.notices.clearAll();
+    this.toolbarState();
+    this.refreshProgress();
   }
 
-  fatal(err) {
-    const text = err instanceof ApiError && err.status === 404
-      ? gettext("This task is not available to you.")
-      : interpolate(gettext("The tool could not start: %(error)s"), { error: err.message }, true);
-    this.notices.show("fatal", { kind: "error", text });
+  async checkAgain() {
+    try {
+      await this.nextTask(performance.now());
+    } catch (err) {
+      this.actionFailed("open the next task", err);
+    }
   }
 
   // ---- lease heartbeat and progress -------------------------------------------

@@ -22,7 +22,7 @@ export function renderBoxList(list, tool) {
     num.className = "num";
     num.textContent = String(index + 1);
     const select = document.createElement("select");
-    select.setAttribute("aria-label", interpolate(gettext("Label of box %(n)s"), { n: index + 1 }, true));
+    select.setAttribute("aria-label", interpolate(gettext("Label of box %s"), [index + 1]));
     select.disabled = !tool.editable;
     for (const l of tool.labels) {
       const opt = document.createElement("option");
@@ -42,14 +42,19 @@ export function renderBoxList(list, tool) {
     hide.title = box.hidden ? gettext("Show (H)") : gettext("Hide (H)");
     hide.textContent = box.hidden ? gettext("show") : gettext("hide");
     hide.addEventListener("click", (e) => { e.stopPropagation(); tool.toggleHidden(box.id); });
-    const del = document.createElement("button");
-    del.type = "button";
-    del.className = "icon danger";
-    del.title = gettext("Delete (Del)");
-    del.textContent = "×";
-    del.disabled = !tool.editable;
-    del.addEventListener("click", (e) => { e.stopPropagation(); tool.deleteBox(box.id); });
-    li.append(swatch, num, select, size, hide, del);
+    li.append(swatch, num, select, size, hide);
+    // A read-only task offers nothing to delete.
+    if (tool.editable) {
+      const del = document.createElement("button");
+      del.type = "button";
+      del.className = "icon danger";
+      del.setAttribute("data-testid", "box-delete");
+      del.title = gettext("Delete (Del)");
+      del.setAttribute("aria-label", interpolate(gettext("Delete box %s"), [index + 1]));
+      del.textContent = "×";
+      del.addEventListener("click", (e) => { e.stopPropagation(); tool.deleteBox(box.id); });
+      li.append(del);
+    }
     li.addEventListener("click", (e) => {
       if (e.target === select) return;
       tool.select(box.id);

@@ -4,7 +4,7 @@
 // set up in Tool's constructor.
 
 import { renderBoxList } from "./boxlist.js";
-import { moveBox } from "./geometry.js";
+import { clampBox, moveBox } from "./geometry.js";
 import { uid } from "./ids.js";
 import { clearTouched, refreshPredictionPanel } from "./predictions.js";
 
@@ -30,7 +30,7 @@ export class Editor {
       b.innerHTML = `<kbd></kbd> <span class="label-name"></span>`;
       b.querySelector("kbd").textContent = key;
       b.querySelector(".label-name").textContent = l.display_name || l.name;
-      b.title = l.name;
+      b.title = interpolate(gettext("%(label)s: key %(key)s. Relabels the selected box; with none selected, the label of new boxes."), { label: l.display_name || l.name, key }, true);
       // Tibetan beside the page's language, where the label has it (not an interface language).
       const tibetan = l.display_names && l.display_names.bo;
       if (tibetan && tibetan !== l.display_name) {
@@ -48,8 +48,11 @@ export class Editor {
   }
 
   renderLabels() {
+    const selected = this.selectedBox();
     for (const b of this.root.querySelectorAll(".label-pick")) {
       b.classList.toggle("active", b.dataset.label === this.labelName);
+      b.classList.toggle("of-selected", !!selected && b.dataset.label === selected.label);
+      b.disabled = !this.editable;
     }
     this.$("[data-current-label]").textContent = this.labelDisplayName(this.labelName);
   }
@@ -71,10 +74,16 @@ export class Editor {
     if (label) this.pickLabel(label.name);
   }
 
+  // With a box selected, a label applies to that box only; without one, it
+  // becomes the label of the boxes drawn next.
   pickLabel(name) {
+    if (!this.editable) return;
+    if (this.selectedId) {
+      this.setBoxLabel(this.selectedId, name);
+      return;
+    }
     this.labelName = name;
     this.renderLabels();
-    if (this.selectedId) this.setBoxLabel(this.selectedId, name);
   }
 
   // ---- boxes and edits ----------------------------------------------------
@@ -83,8 +92,14 @@ export class Editor {
     return JSON.stringify(this.boxes);
   }
 
+  // What is saved: every box inside the image with sides of at least a pixel,
+  // whatever path it came by (drawn, restored from a draft, predicted).
   payload() {
-    return this.boxes.map(({ label, x, y, width, height }) => ({ label, x, y, width, height }));
+    const image = this.stage.image;
+    return this.boxes.map((box) => {
+      const { label, x, y, width, height } = image ? clampBox(box, image.width, image.height) : box;
+      return { label, x, y, width, height };
+    });
   }
 
   selectedBox() {
@@ -110,20 +125,23 @@ export class Editor {
     this.stage.boxes = this.boxes;
     this.stage.selectedId = this.selectedId;
     this.stage.redraw();
+    this.renderLabels();
     renderBoxList(this.$("[data-box-list]"), this);
     this.$("[data-box-count]").textContent = String(this.boxes.length);
     this.$("[data-undo]").disabled = !this.history.past.length || !this.editable;
     this.$("[data-redo]").disabled = !this.history.future.length || !this.editable;
     refreshPredictionPanel(this);
+    this.notices.render(); // the hint follows the state
   }
 
   addBox(rect) {
     if (!this.labelName) {
-      this.notices.show("labels", { kind: "warn", text: gettext("This project has no labels yet; ask a supervisor to add some.") });
+      this.notices.show("labels", { kind: "warn", text: gettext("This project has no labels yet, so no box can be drawn: ask a supervisor to add some.") });
       return;
     }
+    const image = this.stage.image;
     this.edit(() => {
-      const box = { id: uid(), label: this.labelName, ...rect, hidden: false };
+      const box = clampBox({ id: uid(), label: this.labelName, ...rect, hidden: false }, image.width, image.height);
       this.boxes.push(box);
       this.selectedId = box.id;
     });
@@ -169,14 +187,27 @@ export class Editor {
     this.changed();
   }
 
+  // Selecting shows the box's label on the picker (outlined) but leaves the
+  // label of new boxes alone.
   select(id) {
     this.selectedId = id;
-    const box = this.selectedBox();
-    if (box) {
-      this.labelName = box.label;
-      this.renderLabels();
-    }
     this.changed();
+  }
+
+  // Draw mode: a drag always draws a new box, even on top of other boxes or
+  // a selected box's handles (herds of touching animals).
+  setDrawMode(on) {
+    this.drawMode = on && this.editable;
+    const button = this.$("[data-draw-mode]");
+    button.setAttribute("aria-pressed", String(this.drawMode));
+    button.classList.toggle("active", this.drawMode);
+    this.root.classList.toggle("draw-mode", this.drawMode);
+    this.stage.canvas.style.cursor = this.drawMode ? "crosshair" : this.stage.canvas.style.cursor;
+    this.notices.render();
+  }
+
+  toggleDrawMode() {
+    this.setDrawMode(!this.drawMode);
   }
 
   cycleSelection(step) {
@@ -210,6 +241,13 @@ export class Editor {
   setSpace(down) {
     this.spaceDown = down;
     this.stage.canvas.style.cursor = down ? "grab" : "crosshair";
+  }
+
+  // Arrow keys without a selected box move the view (a quarter of the stage, or a tenth).
+  panBy(dx, dy) {
+    this.stage.vp.panBy(dx * this.stage.viewW, dy * this.stage.viewH);
+    this.stage.fitted = false;
+    this.viewChanged();
   }
 
   zoomBy(factor) {

@@ -51,36 +51,68 @@ export function round2(v) {
   return Math.round(v * 100) / 100;
 }
 
+// No side of a box is ever shorter than one image pixel: the server refuses
+// empty boxes, and a box thinner than a pixel can be neither seen nor grabbed.
+export const MIN_SIDE = 1;
+
+// One axis of a box: [lo, hi] inside [0, limit] and at least MIN_SIDE long,
+// grown on the side given by `grow` ("hi" or "lo") when too short.
+function span(lo, hi, limit, grow = "hi") {
+  lo = clamp(lo, 0, limit);
+  hi = clamp(hi, 0, limit);
+  const min = Math.min(MIN_SIDE, limit);
+  if (hi - lo < min) {
+    if (grow === "lo") {
+      lo = hi - min;
+      if (lo < 0) { lo = 0; hi = min; }
+    } else {
+      hi = lo + min;
+      if (hi > limit) { hi = limit; lo = limit - min; }
+    }
+  }
+  return [round2(lo), round2(hi)];
+}
+
+function fromSpans([x0, x1], [y0, y1]) {
+  return { x: x0, y: y0, width: round2(x1 - x0), height: round2(y1 - y0) };
+}
+
+// The box spanned by two image points (in either order), inside the image.
 export function rectFromPoints(a, b, imageW, imageH) {
-  const x0 = clamp(Math.min(a.x, b.x), 0, imageW);
-  const y0 = clamp(Math.min(a.y, b.y), 0, imageH);
-  const x1 = clamp(Math.max(a.x, b.x), 0, imageW);
-  const y1 = clamp(Math.max(a.y, b.y), 0, imageH);
-  return { x: round2(x0), y: round2(y0), width: round2(x1 - x0), height: round2(y1 - y0) };
+  return fromSpans(
+    span(Math.min(a.x, b.x), Math.max(a.x, b.x), imageW, b.x < a.x ? "lo" : "hi"),
+    span(Math.min(a.y, b.y), Math.max(a.y, b.y), imageH, b.y < a.y ? "lo" : "hi"),
+  );
 }
 
 export function moveBox(box, dx, dy, imageW, imageH) {
+  const fixed = clampBox(box, imageW, imageH);
   return {
-    ...box,
-    x: round2(clamp(box.x + dx, 0, imageW - box.width)),
-    y: round2(clamp(box.y + dy, 0, imageH - box.height)),
+    ...fixed,
+    x: round2(clamp(fixed.x + dx, 0, imageW - fixed.width)),
+    y: round2(clamp(fixed.y + dy, 0, imageH - fixed.height)),
   };
 }
 
-// Move the edges named by the handle ("n", "se", ...); dragging past the
-// opposite edge flips the box instead of giving it a negative size.
+// Move the edges named by the handle ("n", "se", ...). A dragged edge stops
+// one pixel short of the opposite edge: it never reaches or passes it, so the
+// box keeps its orientation and a size the server accepts.
 export function resizeBox(box, handle, dx, dy, imageW, imageH) {
   let x0 = box.x, y0 = box.y, x1 = box.x + box.width, y1 = box.y + box.height;
-  if (handle.includes("w")) x0 += dx;
-  if (handle.includes("e")) x1 += dx;
-  if (handle.includes("n")) y0 += dy;
-  if (handle.includes("s")) y1 += dy;
-  const r = rectFromPoints({ x: x0, y: y0 }, { x: x1, y: y1 }, imageW, imageH);
-  return { ...box, ...r };
+  if (handle.includes("w")) x0 = clamp(x0 + dx, 0, x1 - MIN_SIDE);
+  if (handle.includes("e")) x1 = clamp(x1 + dx, x0 + MIN_SIDE, imageW);
+  if (handle.includes("n")) y0 = clamp(y0 + dy, 0, y1 - MIN_SIDE);
+  if (handle.includes("s")) y1 = clamp(y1 + dy, y0 + MIN_SIDE, imageH);
+  return {
+    ...box,
+    ...fromSpans(span(x0, x1, imageW, handle.includes("w") ? "lo" : "hi"),
+      span(y0, y1, imageH, handle.includes("n") ? "lo" : "hi")),
+  };
 }
 
+// Any box (a restored draft, an imported one) made valid: inside the image, sides >= MIN_SIDE.
 export function clampBox(box, imageW, imageH) {
-  return { ...box, ...rectFromPoints({ x: box.x, y: box.y }, { x: box.x + box.width, y: box.y + box.height }, imageW, imageH) };
+  return { ...box, ...fromSpans(span(box.x, box.x + box.width, imageW), span(box.y, box.y + box.height, imageH)) };
 }
 
 export const HANDLES = ["nw", "n", "ne", "e", "se", "s", "sw", "w"];

@@ -1,6 +1,6 @@
 // Pointer and wheel handling on the stage: draw by drag, select, move,
 // resize with handles, pan with space+drag (or the middle button), zoom with
-// the wheel around the cursor. Edits go through the tool, which keeps history
+// the wheel around the cursor. In draw mode every drag draws, wherever it starts. Edits go through the tool, which keeps history
 // and schedules the save.
 
 import { containsPoint, hitHandle, moveBox, rectFromPoints, resizeBox } from "./geometry.js";
@@ -41,6 +41,10 @@ export function attachInteractions(stage, tool) {
       drag = { mode: "pan", last: p };
       canvas.style.cursor = "grabbing";
       e.preventDefault();
+      return;
+    }
+    if (tool.drawMode) {
+      drag = { mode: "draw", start: ip, startScreen: p };
       return;
     }
     const selected = tool.selectedBox();
@@ -95,7 +99,7 @@ export function attachInteractions(stage, tool) {
       const rect = stage.preview;
       stage.preview = null;
       const far = Math.abs(p.x - d.startScreen.x) >= MIN_DRAG_PX && Math.abs(p.y - d.startScreen.y) >= MIN_DRAG_PX;
-      if (far && rect && rect.width > 0 && rect.height > 0) {
+      if (far && rect) {
         tool.addBox({ x: rect.x, y: rect.y, width: rect.width, height: rect.height });
       }
     } else if ((d.mode === "move" || d.mode === "resize") && d.moved) {
@@ -131,6 +135,10 @@ export function attachInteractions(stage, tool) {
   function updateCursor(p) {
     if (tool.spaceDown || !tool.editable) {
       canvas.style.cursor = "grab";
+      return;
+    }
+    if (tool.drawMode) {
+      canvas.style.cursor = "crosshair";
       return;
     }
     const sel = tool.selectedBox();

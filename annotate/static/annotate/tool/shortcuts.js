@@ -1,24 +1,27 @@
-// Keyboard shortcuts. The table doubles as the help overlay's content.
+// Keyboard shortcuts. The list doubles as the help overlay's content.
 
 import { acceptPredictions, clearPredictions } from "./predictions.js";
 
-// Built when the help opens: gettext needs the catalog, loaded before this module.
+// A function, not a table: gettext must run after the catalog has loaded.
 export function shortcuts() {
   return [
-    [gettext("drag"), gettext("draw a box")],
-    ["1 – 9", gettext("pick a label (also for the selected box)")],
+    [gettext("drag"), gettext("draw a box (on a box: move it; on a handle: resize it)")],
+    ["N", gettext("draw mode on / off: every drag draws, even inside other boxes")],
+    ["1 – 9", gettext("with a box selected: relabel that box only; with none: the label for new boxes")],
+    ["Tab / Shift+Tab", gettext("select the next / previous box")],
+    ["Esc", gettext("deselect, leave draw mode, close this help")],
     ["Del / Backspace", gettext("delete the selected box")],
+    [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel; with none selected, pan")],
+    ["H", gettext("hide / show the selected box")],
     ["Ctrl+Z / Ctrl+Shift+Z", gettext("undo / redo")],
     ["Ctrl+S", gettext("save now")],
     ["Ctrl+Enter", gettext("submit and open the next task")],
+    ["K", gettext("skip this task (asks for a reason)")],
     [gettext("wheel, + / −"), gettext("zoom (around the cursor)")],
     [gettext("0 or F"), gettext("fit the image")],
     [gettext("Space + drag"), gettext("pan")],
-    ["Tab / Shift+Tab", gettext("select the next / previous box")],
-    [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel")],
-    ["H", gettext("hide / show the selected box")],
     ["A / C", gettext("accept all model predictions / clear the untouched ones")],
-    ["Esc", gettext("deselect, close this help")],
+    ["M", gettext("go to the buttons of the message above the image (Tab between them, Esc back)")],
     ["?", gettext("show / hide this help")],
   ];
 }
@@ -37,6 +40,11 @@ export function attachShortcuts(tool) {
     if (ctrl && e.key === "Enter") { e.preventDefault(); tool.submitAndNext(); return; }
     if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); tool.saveNow(); return; }
     if (inFormControl(e.target)) return;
+    // Keyboard focus on a message's buttons: Tab, Enter and Space work them; Esc goes back.
+    if (e.target && e.target.closest && e.target.closest("[data-notices]")) {
+      if (e.key === "Escape") tool.stage.canvas.focus({ preventScroll: true });
+      return;
+    }
     if (ctrl && (e.key === "z" || e.key === "Z")) {
       e.preventDefault();
       if (e.shiftKey) tool.redo(); else tool.undo();
@@ -46,6 +54,19 @@ export function attachShortcuts(tool) {
     if (ctrl || e.altKey) return;
     if (e.key === " ") { e.preventDefault(); tool.setSpace(true); return; }
     if (/^[1-9]$/.test(e.key)) { tool.pickLabelByHotkey(Number(e.key)); return; }
+    const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    if (arrow) {
+      e.preventDefault();
+      if (tool.selectedBox()) {
+        const step = e.shiftKey ? 10 : 1;
+        tool.nudge(arrow[0] * step, arrow[1] * step);
+      } else {
+        // The view moves, so the image seems to move the other way: arrows look around.
+        const step = e.shiftKey ? 0.5 : 0.1;
+        tool.panBy(-arrow[0] * step, -arrow[1] * step);
+      }
+      return;
+    }
     switch (e.key) {
       case "Delete":
       case "Backspace": e.preventDefault(); tool.deleteSelected(); break;
@@ -63,12 +84,14 @@ export function attachShortcuts(tool) {
       case "C": clearPredictions(tool); break;
       case "h":
       case "H": tool.toggleHidden(tool.selectedId); break;
-      case "Escape": tool.select(null); break;
+      case "n":
+      case "N": tool.toggleDrawMode(); break;
+      case "k":
+      case "K": tool.openSkip(); break;
+      case "m":
+      case "M": tool.focusNoticeActions(); break;
+      case "Escape": tool.setDrawMode(false); tool.select(null); break;
       case "Tab": e.preventDefault(); tool.cycleSelection(e.shiftKey ? -1 : 1); break;
-      case "ArrowLeft": e.preventDefault(); tool.nudge(e.shiftKey ? -10 : -1, 0); break;
-      case "ArrowRight": e.preventDefault(); tool.nudge(e.shiftKey ? 10 : 1, 0); break;
-      case "ArrowUp": e.preventDefault(); tool.nudge(0, e.shiftKey ? -10 : -1); break;
-      case "ArrowDown": e.preventDefault(); tool.nudge(0, e.shiftKey ? 10 : 1); break;
       default: break;
     }
   });

@@ -1,0 +1,83 @@
+"""Every count a role sees, from one place: home cards, the tool header, datasets, review, stats.
+
+A project's tasks fall in exactly one bucket each. Gold tasks are their own
+bucket: they stay in the pool as a yardstick (status ``open``) but are never
+"work left". The rest, by where they stand:
+
+- ``to_label``: open, nobody submitted yet;
+- ``waiting``: open, some annotators submitted, more are needed (overlap);
+- ``checking``: every slot submitted, the quality check is running;
+- ``in_review``: waiting for a supervisor;
+- ``accepted``: in the dataset.
+
+``done`` = checking + in_review + accepted (every slot submitted). An
+annotator's own figures (``annotator_counts``) count their submissions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from labeling.models import Annotation, Project, Task
+
+_REGULAR = Q(is_gold=False)
+BUCKETS: dict[str, Q] = {
+    "gold": Q(is_gold=True),
+    "to_label": _REGULAR & Q(status=Task.Status.OPEN, submitted_count=0),
+    "waiting": _REGULAR & Q(status=Task.Status.OPEN, submitted_count__gt=0),
+    "checking": _REGULAR & Q(status=Task.Status.SUBMITTED),
+    "in_review": _REGULAR & Q(status=Task.Status.REVIEW),
+    "accepted": _REGULAR & Q(status=Task.Status.ACCEPTED),
+}
+DONE = ("checking", "in_review", "accepted")
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition seen from a related model (``tasks__status`` ...)."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
+    return out
+
+
+def projects_with_counts(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Annotate ``<bucket>_count``, ``task_count`` and ``done_count`` on each project, in one query."""
+    annotations = {"task_count": Count("tasks", distinct=True)}
+    for name, q in BUCKETS.items():
+        annotations[f"{name}_count"] = Count("tasks", filter=_prefixed(q, "tasks__"), distinct=True)
+    done = Q()
+    for name in DONE:
+        done |= _prefixed(BUCKETS[name], "tasks__")
+    annotations["done_count"] = Count("tasks", filter=done, distinct=True)
+    return queryset.annotate(**annotations)
+
+
+def counts_of(project: Project) -> dict[str, int]:
+    """The buckets of an annotated project (``projects_with_counts``) as a dict."""
+    out = {"tasks": project.task_count, **{name: getattr(project, f"{name}_count") for name in BUCKETS}}
+    out["done"] = project.done_count
+    out["regular"] = out["tasks"] - out["gold"]
+    return out
+
+
+def project_counts(project: Project) -> dict[str, int]:
+    """``{tasks, gold, regular, to_label, waiting, checking, in_review, accepted, done}`` of one project."""
+    return counts_of(projects_with_counts(Project.objects.filter(pk=project.pk)).get())
+
+
+def annotator_counts(*, project: Project, annotator: User, now: datetime | None = None) -> dict:
+    """An annotator's submissions in the project: ``{today, total, date}``.
+
+    A task counts once, from its first submission (a redo after a rejection
+    is the same task). "Today" is the calendar day in the site's time zone.
+    """
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    start = timezone.make_aware(datetime.combine(today, time.min))
+    submitted = Annotation.objects.filter(annotator=annotator, task__project=project, submitted_at__isnull=False)
+    return submitted.aggregate(today=Count("id", filter=Q(submitted_at__gte=start)), total=Count("id")) | {
+        "date": today}
