@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labeling', '0005_predictions'),
+        ('labeling', '0007_export_include_gold'),
     ]
 
     operations = [
