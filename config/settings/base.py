@@ -130,7 +130,9 @@ LABEL_NAME_LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("bo", "
 LANGUAGE_COOKIE_NAME = "plateau_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-# Stored in UTC, shown in plateau time, in the format of the page's language.
+# Stored in UTC, shown in plateau time, in the format of the page's language
+# (English keeps ISO dates and a 24-hour clock: config/formats/en/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -31,7 +31,7 @@ ALLOWED_WORDS = {
     "PUE", "GPS", "COCO", "YOLO", "VOC", "Pascal", "Ultralytics", "JSON", "SHA-256", "SHA", "zip", "F1",
     "pycocotools", "CVAT", "datumaro", "FiftyOne", "RF-DETR", "RF", "DETR", "JPEGImages/", "Annotations/",
     "ImageSets/Main/", "images/", "labels/", "data.yaml", "JPEG", "PNG", "TIFF", "WebP", "Ctrl", "Shift", "Z", "S",
-    "Enter", "Del", "Backspace", "Tab", "Space", "H", "A", "C", "F", "Esc", "x", "y", "GET", "v1", "v",
+    "Enter", "Del", "Backspace", "Tab", "Space", "H", "A", "C", "F", "Esc", "N", "K", "M", "x", "y", "GET", "v1", "v",
     "static", "qinghai-demo", "Asia/Shanghai", "UTC", "bulk_quality", "quality", "workstation", "server",
     "id", "location", "hourly", "IEA", "Electricity", "Maps", "CN-QH", "ISO", "CPU", "GHG", "g/kWh",
 }
@@ -95,10 +95,10 @@ def test_login_home_and_tool_in_chinese(live_server, page, team):
 
     page.goto(f"{live_server.url}/annotate/projects/{project.pk}/")
     wait_drawn(page)
-    # The label picker: Chinese display names, Tibetan beside them, the canonical name on hover.
+    # The label picker: Chinese display names, Tibetan beside them; boxes keep the canonical name.
     picks = page.locator('[data-testid="label-pick"]')
     assert picks.first.locator(".label-name").inner_text() == "牦牛"
-    assert picks.first.get_attribute("title") == "yak"
+    assert picks.first.get_attribute("data-label") == "yak"
     tibetan = picks.first.locator('[data-testid="label-tibetan"]')
     assert tibetan.inner_text() == "གཡག" and tibetan.get_attribute("lang") == "bo"
     assert _renders_glyphs(page, tibetan)
@@ -117,10 +117,12 @@ def test_login_home_and_tool_in_chinese(live_server, page, team):
     page.keyboard.press("?")
     page.wait_for_selector('[data-testid="help-overlay"]:visible')
     help_text = page.locator('[data-testid="help-overlay"]').inner_text()
-    assert "画一个框" in help_text and "撤销 / 重做" in help_text
+    assert "画框" in help_text and "撤销 / 重做" in help_text
     assert not _latin_words(help_text), _latin_words(help_text)
-    page.screenshot(path="docs/labeling_zh.png")
+    page.screenshot(path="docs/labeling_help_zh.png")
     page.keyboard.press("Escape")
+    page.wait_for_selector('[data-testid="help-overlay"]', state="hidden")
+    page.screenshot(path="docs/labeling_zh.png")
     # The skip dialog, then a refused save (the task changed elsewhere): Chinese notices.
     page.locator('[data-testid="skip"]').click()
     dialog = page.locator('[data-testid="skip-dialog"]')

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.detail) from None
         self.stdout.write(self.style.SUCCESS(
-            f"{path.name} → {the_site.slug}: {result.created} new, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {result.kept} kept (better data already stored)."
+            _("%(file)s → %(site)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(kept)s kept "
+              "(better data already stored).") % {"file": path.name, "site": the_site.slug, "created": result.created,
+                                                  "updated": result.updated, "unchanged": result.unchanged,
+                                                  "kept": result.kept}
         ))

@@ -43,5 +43,6 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"{target.slug}: {summary['images']} images, {summary['boxes']} boxes imported as {mode}"
+            _("%(project)s: %(images)s images, %(boxes)s boxes imported as %(mode)s")
+            % {"project": target.slug, "images": summary["images"], "boxes": summary["boxes"], "mode": mode}
         )

@@ -52,10 +52,12 @@ class Command(BaseCommand):
         counts = summarize(results)
         for result in results:
             if result.status == "error":
-                self.stdout.write(f"  error  {result.name}: [{result.code}] {result.detail}")
+                self.stdout.write("  " + _("error") + f"  {result.name}: [{result.code}] {result.detail}")
         self.stdout.write(
-            f"{target.name}: {counts['created']} created, {counts['duplicate']} duplicates, "
-            f"{counts['error']} errors, {len(results)} files in {elapsed:.1f} s"
+            _("%(project)s: %(created)s created, %(duplicate)s duplicates, %(error)s errors, %(files)s files in "
+              "%(seconds)s s") % {"project": target.name, "created": counts["created"],
+                                  "duplicate": counts["duplicate"], "error": counts["error"],
+                                  "files": len(results), "seconds": f"{elapsed:.1f}"}
         )
 
 
