@@ -112,3 +112,21 @@ def test_users_me_refuses_a_language_the_site_does_not_speak(annotator):
     assert chinese_detail != str(english.json())
     annotator.refresh_from_db()
     assert annotator.language == ""
+
+
+def test_a_service_refusal_is_chinese_with_the_same_code(project, supervisor, annotator):
+    """A domain error raised deep in a service (skip without a reason) follows the language too."""
+    from labeling.models import Lease
+    from tests.factories import make_task
+
+    make_task(project)
+    client = api_client(annotator)
+    task = client.post(f"/api/v1/projects/{project.pk}/tasks/next/").json()
+    assert Lease.objects.filter(task_id=task["id"], annotator=annotator).exists()
+    english = client.post(f"/api/v1/tasks/{task['id']}/skip/", {"reason": ""}, format="json")
+    chinese = client.post(f"/api/v1/tasks/{task['id']}/skip/", {"reason": ""}, format="json",
+                          HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert english.status_code == chinese.status_code == 400
+    assert english.json()["code"] == chinese.json()["code"]
+    assert english.json()["detail"] != chinese.json()["detail"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese.json()["detail"])

@@ -11,7 +11,6 @@ const STATUS_TEXT = {
   rejected: gettext("rejected"), skipped: gettext("skipped"), superseded: gettext("superseded"),
 };
 const DECISION_TEXT = { accept: gettext("accepted"), reject: gettext("rejected"), fix: gettext("fixed and accepted") };
-const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
 const queueEl = document.getElementById("queue");
 const statusEl = document.getElementById("status");
 const filters = document.getElementById("filters");

@@ -182,7 +182,7 @@ export function loadImage(url) {
     const img = new Image();
     img.decoding = "async";
     img.onload = () => (img.decode ? img.decode().catch(() => {}) : Promise.resolve()).then(() => resolve(img));
-    img.onerror = () => reject(new Error(`image failed: ${url}`));
+    img.onerror = () => reject(new Error(interpolate(gettext("the image did not load: %(url)s"), { url }, true)));
     img.src = url;
   });
 }
