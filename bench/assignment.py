@@ -14,7 +14,7 @@ For each pool size (default 10,000 and 100,000 tasks) this script
 
 Usage (see bench/README.md):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_i4 \\
-        /work/main/.venv/bin/python bench/assignment.py [--sizes 10000 100000] \\
+        .venv/bin/python bench/assignment.py [--sizes 10000 100000] \\
         [--clients 32] [--duration 30] [--workers 5] [--threads 1] [--think 0] [--explain] [--reuse]
 
 The database is migrated and FLUSHED (emptied) before each pool size: give it

@@ -11,7 +11,7 @@ then times (median of --repeat runs):
 
 Usage (see bench/README.md):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_i8 \\
-        /work/main/.venv/bin/python bench/energy_tags.py [--sizes 1000 10000] [--repeat 5]
+        .venv/bin/python bench/energy_tags.py [--sizes 1000 10000] [--repeat 5]
 Bench rows are replaced on each run (project id 900000008, site bench-energy).
 """
 

@@ -3,7 +3,7 @@
 Run against PostgreSQL (the numbers in bench/README.md come from this):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_i7 \
-        /work/main/.venv/bin/python bench/export.py [--sizes 10000,30000,100000] [--repeat 3] \
+        .venv/bin/python bench/export.py [--sizes 10000,30000,100000] [--repeat 3] \
         [--format coco|yolo|voc]
 
 Each size is a project of N accepted images with 3 boxes each (bulk inserts,

@@ -7,7 +7,7 @@ time until every thumbnail exists with a real Celery worker on Redis.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_i3 \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/3 \\
-    /work/main/.venv/bin/python bench/ingest.py --count 1000 --workers 2
+    .venv/bin/python bench/ingest.py --count 1000 --workers 2
 
 The JPEGs are generated once into bench/out/ingest/jpegs/ (gitignored).
 """

@@ -6,7 +6,7 @@ document: per endpoint the number of calls, p50/p95/p99 latency in ms, errors
 (5xx, connection failures, unexpected 4xx) and "missing" (404/405 from routes
 that do not exist on this build), plus the overall error rate and tasks per hour.
 
-The API contract comes from /work/shared/DESIGN.md. Endpoints that are not built
+The API contract is docs/contract.md. Endpoints that are not built
 yet answer 404/405: they are counted under "missing" and the simulated users fall
 back to reading what exists (project, labels, images), so the script measures
 whatever the build offers.

@@ -1,6 +1,6 @@
 """The streaming COCO exporter: JSON text chunks from narrow, ordered queries.
 
-Shape (DESIGN.md, "Public contract"):
+Shape (docs/contract.md, the public contract):
 
 - ``images[].id`` is ``Image.pk``, ``annotations[].id`` is ``Box.pk`` and
   ``categories[].id`` is ``LabelClass.pk``: database ids start at 1 and stay

@@ -29,7 +29,7 @@ def test_supervisor_reviews_in_the_browser(live_server, page, project, superviso
     items = page.locator("[data-testid=review-item]")
     items.first.wait_for()
     assert items.count() == 2
-    assert "2 tasks waiting" in page.locator("[data-testid=queue-count]").inner_text()
+    assert "2 tasks in review" in page.locator("[data-testid=queue-count]").inner_text()
 
     trio_item = page.locator(f"[data-testid=review-item][data-task='{trio.pk}']")
     colours = trio_item.evaluate(

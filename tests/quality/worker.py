@@ -1,4 +1,4 @@
-"""A real Celery worker in a subprocess, on the pytest database (see toolchain.md §3)."""
+"""A real Celery worker in a subprocess, on the pytest database."""
 
 from __future__ import annotations
 
