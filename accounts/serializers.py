@@ -33,7 +33,7 @@ class TokenSerializer(serializers.Serializer):
 class PreferencesSerializer(StrictSerializer):
     """What a user changes about themselves: the interface language ("" follows the browser)."""
 
-    language = serializers.ChoiceField(choices=[("", "browser")], allow_blank=True)
+    language = serializers.ChoiceField(choices=[("", "browser")], allow_blank=True, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

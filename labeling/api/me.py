@@ -47,6 +47,7 @@ class MeView(APIView):
     def patch(self, request):
         data = PreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        save_language(request.user, data.validated_data["language"])
+        if "language" in data.validated_data:
+            save_language(request.user, data.validated_data["language"])
         apply_user_language(request._request, request.user)
         return Response(MeSerializer(request.user).data)
