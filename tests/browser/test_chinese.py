@@ -6,8 +6,10 @@ codes and API paths. Anything else is an untranslated string, and the failure
 lists it.
 """
 
+import os
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -24,6 +26,13 @@ from tests.quality.helpers import submit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PROJECT = "Qinghai Lake survey"
+# PLATEAU_SCREENSHOTS=1 refreshes the screenshots in docs/; otherwise they go to the test's tmp folder.
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _shot(page, tmp_path, name: str) -> None:
+    folder = DOCS if os.environ.get("PLATEAU_SCREENSHOTS") == "1" else tmp_path
+    page.screenshot(path=str(folder / name))
 # What stays Latin in a Chinese page: names, units, formats, codes, keys.
 ALLOWED_WORDS = {
     "Plateau", "Label", "Qinghai", "Lake", "survey", "annotator1", "annotator2", "supervisor1", "client1",
@@ -87,7 +96,7 @@ def _sign_in(page, base_url, username, next_url="/"):
     page.wait_for_load_state()
 
 
-def test_login_home_and_tool_in_chinese(live_server, page, team):
+def test_login_home_and_tool_in_chinese(live_server, page, team, tmp_path):
     project, people, _ = team
     _sign_in(page, live_server.url, "annotator1")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
@@ -119,10 +128,10 @@ def test_login_home_and_tool_in_chinese(live_server, page, team):
     help_text = page.locator('[data-testid="help-overlay"]').inner_text()
     assert "画框" in help_text and "撤销 / 重做" in help_text
     assert not _latin_words(help_text), _latin_words(help_text)
-    page.screenshot(path="docs/labeling_help_zh.png")
+    _shot(page, tmp_path, "labeling_help_zh.png")
     page.keyboard.press("Escape")
     page.wait_for_selector('[data-testid="help-overlay"]', state="hidden")
-    page.screenshot(path="docs/labeling_zh.png")
+    _shot(page, tmp_path, "labeling_zh.png")
     # The skip dialog, then a refused save (the task changed elsewhere): Chinese notices.
     page.locator('[data-testid="skip"]').click()
     dialog = page.locator('[data-testid="skip-dialog"]')
@@ -142,7 +151,7 @@ def test_login_home_and_tool_in_chinese(live_server, page, team):
     assert not _latin_words(notice.inner_text())
 
 
-def test_review_page_datasets_and_green_report_in_chinese(live_server, page, team):
+def test_review_page_datasets_and_green_report_in_chinese(live_server, page, team, tmp_path):
     project, people, tasks = team
     for task in tasks[:2]:
         Task.objects.filter(pk=task.pk).update(status=Task.Status.SUBMITTED)
@@ -161,7 +170,7 @@ def test_review_page_datasets_and_green_report_in_chinese(live_server, page, tea
     assert "个任务待审核" in text
     # Box labels on the review drawing are display names.
     assert "牦牛" in page.locator("[data-testid=review-item] svg").first.inner_html()
-    page.screenshot(path="docs/review_zh.png", full_page=False)
+    _shot(page, tmp_path, "review_zh.png")
 
     page.goto(f"{live_server.url}/annotate/projects/{project.pk}/stats/")
     assert_chinese(page)
