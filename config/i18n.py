@@ -158,7 +158,7 @@ def _translated(message) -> bool:
 
 # A translation call inside an f-string's braces: neither xgettext nor Babel (on
 # Python 3.11) looks inside f-strings, so that string never reaches the catalog.
-HIDDEN_CALL = re.compile(r"""\bf(["'])[^"'\n]*\{[^}\n]*\b(_|gettext|ngettext|pgettext|gettext_lazy)\(""")
+HIDDEN_CALL = re.compile(r"""\bf(?:'[^'\n]*|"[^"\n]*)\{[^}\n]*\b(?:_|gettext|ngettext|pgettext|gettext_lazy)\(""")
 
 
 def hidden_calls() -> list[str]:

@@ -68,9 +68,15 @@ class Verdict:
         return any(f["severity"] == "red" for f in self.flags)
 
 
+# Every flag code a check can raise (filters in the review queue and task browser offer these).
+FLAG_CODES = ("gold_failed", "low_agreement", "partial_agreement", "duplicate_boxes", "tiny_boxes",
+              "extreme_aspect", "border_boxes", "too_fast")
+
+
 def _flag(code: str, severity: Severity, check: str, message: str, **params) -> Flag:
     """``message`` is stored in English; ``params`` let a reader show it in their language
     (labeling/quality/flag_text.py)."""
+    assert code in FLAG_CODES, code
     return {"code": code, "severity": severity, "check": check, "message": message, "params": params}
 
 

@@ -1,0 +1,1 @@
+"""The annotation park's load model: fill, stack, Locust users, capacity search."""

@@ -1,0 +1,253 @@
+"""The annotation park as Locust users: annotators, supervisors, a client.
+
+Run headless against a running server (``bench/park/stack.py`` starts one;
+``bench/park/capacity.py`` runs the whole search):
+
+    PARK_STATE=bench/.park-state.json .venv/bin/locust -f bench/park/locustfile.py --headless \
+        -u 204 -r 4 -t 300s --host http://127.0.0.1:8300 --reset-stats --csv /tmp/park
+
+``-u`` counts everyone: the supervisors and clients (fixed counts below) are
+taken first, the rest are annotators.
+
+An annotator does what the labeling tool (``annotate/static/annotate/tool/``)
+does for a person drawing boxes:
+
+- signs in once (``POST /api/v1/auth/token/``; the token is kept, as the
+  browser keeps its session, in ``PARK_TOKENS`` when set);
+- leases a task (``POST .../tasks/next/``), fetches its display image and its
+  thumbnail, and today's progress (``refreshProgress`` on every next);
+- a task takes ``PARK_THINK`` seconds, uniform (default 30–60). During it the
+  person makes ``PARK_EDITS`` changes (default 3–5: three boxes drawn, some
+  moved), spread at random over the task; each change is saved
+  ``SAVE_DELAY_MS`` = 0.8 s later (``autosave.js`` debounces each change by
+  that much; changes further apart than that are one save each);
+- heartbeats every ``PARK_HEARTBEAT`` seconds (default 30 =
+  ``LABELING_TOOL_HEARTBEAT_SECONDS``) from the task's start;
+- submits with its active seconds, and takes the next task at once.
+
+Supervisors poll the review queue every ``PARK_REVIEW_EVERY`` seconds (10–20)
+and decide up to three tasks of their share (supervisor i of n takes task ids
+≡ i mod n): accept, or reject one in ten with a comment. The client requests a
+COCO export every ``PARK_EXPORT_EVERY`` seconds (180), polls it every 2 s and
+downloads it.
+
+Request names start with who makes them: ``A`` annotator, ``S`` supervisor,
+``C`` client. ``PARK_LEDGER`` (a file path) records every lease and every 2xx
+save, for the smoke test's correctness checks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import threading
+
+import gevent
+from locust import FastHttpUser, constant, task
+
+STATE = json.loads(open(os.environ.get("PARK_STATE", "bench/.park-state.json")).read())
+PROJECT = STATE["project"]
+
+
+def _span(name: str, default: str) -> tuple[float, float]:
+    low, _, high = os.environ.get(name, default).partition(",")
+    return float(low), float(high or low)
+
+
+THINK = _span("PARK_THINK", "30,60")
+EDITS = tuple(int(n) for n in _span("PARK_EDITS", "3,5"))
+HEARTBEAT_S = float(os.environ.get("PARK_HEARTBEAT", "30"))
+SAVE_DELAY_S = 0.8  # SAVE_DELAY_MS in autosave.js
+REVIEW_EVERY = _span("PARK_REVIEW_EVERY", "10,20")
+EXPORT_EVERY_S = float(os.environ.get("PARK_EXPORT_EVERY", "180"))
+SUPERVISORS = int(os.environ.get("PARK_SUPERVISORS", "3"))
+CLIENTS = int(os.environ.get("PARK_CLIENTS", "1"))
+LABELS = ("yak", "snow_leopard", "tibetan_antelope", "herder_tent")
+WIDTH, HEIGHT = 640, 480
+
+
+class _Ledger:
+    """Append-only JSON lines: what the server acknowledged, for the smoke test."""
+
+    def __init__(self, path: str | None) -> None:
+        self.file = open(path, "a") if path else None
+        self.lock = threading.Lock()
+
+    def write(self, **row) -> None:
+        if self.file is None:
+            return
+        with self.lock:
+            self.file.write(json.dumps(row) + "\n")
+            self.file.flush()
+
+
+LEDGER = _Ledger(os.environ.get("PARK_LEDGER"))
+
+
+class _Tokens:
+    """Tokens by username, kept across runs when ``PARK_TOKENS`` names a file."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.known = json.loads(open(path).read()) if path and os.path.exists(path) else {}
+
+    def get(self, username: str) -> str | None:
+        return self.known.get(username)
+
+    def put(self, username: str, token: str) -> None:
+        self.known[username] = token
+        if self.path:
+            with open(self.path, "w") as out:
+                json.dump(self.known, out)
+
+
+TOKENS = _Tokens(os.environ.get("PARK_TOKENS"))
+_numbers = {"annotators": itertools.count(), "supervisors": itertools.count(), "clients": itertools.count()}
+
+
+class _Person(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+    role = "annotators"
+    prefix = "A"
+
+    def on_start(self) -> None:
+        self.index = next(_numbers[self.role])
+        self.username = STATE[self.role][self.index % len(STATE[self.role])]
+        self.token = TOKENS.get(self.username)
+        while self.token is None:
+            with self.client.post("/api/v1/auth/token/", json={"username": self.username,
+                                                               "password": STATE["password"]},
+                                  name=f"{self.prefix} sign-in", catch_response=True) as response:
+                if response.status_code == 200:
+                    self.token = response.json()["token"]
+                    TOKENS.put(self.username, self.token)
+                else:
+                    response.failure(f"{response.status_code}: {response.text[:200]}")
+                    gevent.sleep(5)
+        self.headers = {"Authorization": f"Token {self.token}", "Accept": "application/json"}
+
+    def call(self, name: str, method: str, path: str, body=None, ok=(200,), raw: bool = False):
+        """(status, parsed JSON or None); anything outside ``ok`` is a failure."""
+        kwargs = {"headers": self.headers, "name": f"{self.prefix} {name}", "catch_response": True}
+        if body is not None:
+            kwargs["json"] = body
+        with self.client.request(method, path, **kwargs) as response:
+            status = response.status_code
+            if status not in ok:
+                response.failure(f"{status}: {(response.text or '')[:200]}")
+                return status, None
+            if raw or status == 204 or not response.content:
+                return status, None
+            try:
+                return status, response.json()
+            except ValueError:
+                response.failure("not JSON")
+                return status, None
+
+
+class Annotator(_Person):
+    role, prefix = "annotators", "A"
+
+    def _boxes(self, count: int) -> list[dict]:
+        rng = self.rng
+        boxes = []
+        for _ in range(count):
+            w, h = rng.uniform(12, 120), rng.uniform(10, 90)
+            boxes.append({"label": rng.choice(LABELS), "x": round(rng.uniform(0, WIDTH - w), 2),
+                          "y": round(rng.uniform(0, HEIGHT - h), 2), "width": round(w, 2), "height": round(h, 2)})
+        return boxes
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.rng = random.Random()
+        # People do not all start at the same instant of their task.
+        gevent.sleep(self.rng.uniform(0, THINK[0] / 3))
+
+    @task
+    def label_one_task(self) -> None:
+        status, leased = self.call("next", "POST", f"/api/v1/projects/{PROJECT}/tasks/next/", {}, ok=(200, 204))
+        if status != 200 or leased is None:
+            gevent.sleep(10)  # nothing to label (or an error, already counted): look again later
+            return
+        task_id = leased["id"]
+        LEDGER.write(kind="lease", user=self.username, task=task_id)
+        image = leased["image"]
+        self.call("image display", "GET", image["display_url"], raw=True)
+        self.call("image thumbnail", "GET", image["thumbnail_url"], raw=True)
+        self.call("my-progress", "GET", f"/api/v1/projects/{PROJECT}/my-progress/")
+        mine = leased.get("annotation") or {}
+        version = mine.get("version", 0)
+        if not (version == 0 and mine.get("status") == "draft"):
+            _, current = self.call("annotation GET", "GET", f"/api/v1/tasks/{task_id}/annotation/", ok=(200, 404))
+            version = (current or {}).get("version", version)
+        duration = self.rng.uniform(*THINK)
+        edits = sorted(self.rng.uniform(0.05, 0.9) * duration for _ in range(self.rng.randint(*EDITS)))
+        # A change closer than the debounce to the next one is saved with it.
+        saves = [t + SAVE_DELAY_S for i, t in enumerate(edits)
+                 if i + 1 == len(edits) or edits[i + 1] - t > SAVE_DELAY_S]
+        events = [(t, "save") for t in saves]
+        events += [(HEARTBEAT_S * k, "heartbeat") for k in range(1, int(duration // HEARTBEAT_S) + 1)]
+        events.sort()
+        boxes: list[dict] = []
+        clock = 0.0
+        for at, kind in events:
+            gevent.sleep(max(0.0, at - clock))
+            clock = at
+            if kind == "heartbeat":
+                self.call("heartbeat", "POST", f"/api/v1/tasks/{task_id}/heartbeat/",
+                          {"active_seconds": HEARTBEAT_S})
+                continue
+            if len(boxes) < 3 or self.rng.random() < 0.3:
+                boxes = boxes + self._boxes(1)
+            else:  # a box moved
+                boxes = boxes[:-1] + self._boxes(1)
+            status, saved = self.call("save", "PUT", f"/api/v1/tasks/{task_id}/annotation/",
+                                      {"boxes": boxes, "version": version})
+            if saved is not None:
+                version = saved["version"]
+                LEDGER.write(kind="save", user=self.username, task=task_id, version=version, boxes=boxes)
+        gevent.sleep(max(0.0, duration - clock))
+        status, _ = self.call("submit", "POST", f"/api/v1/tasks/{task_id}/submit/",
+                              {"active_seconds": round(max(0.0, duration - clock), 1)})
+        if status == 200:
+            LEDGER.write(kind="submit", user=self.username, task=task_id, version=version)
+
+
+class Supervisor(_Person):
+    role, prefix = "supervisors", "S"
+    fixed_count = SUPERVISORS
+
+    @task
+    def review(self) -> None:
+        gevent.sleep(random.uniform(*REVIEW_EVERY))
+        _, page = self.call("review queue", "GET", f"/api/v1/projects/{PROJECT}/review-queue/?limit=20")
+        items = (page or {}).get("results", [])
+        mine = [item["task"]["id"] for item in items if item["task"]["id"] % max(1, SUPERVISORS) == self.index]
+        for task_id in mine[:3]:
+            body = {"decision": "accept", "comment": ""}
+            if random.random() < 0.1:
+                body = {"decision": "reject", "comment": "The yak on the left is missing."}
+            # 409: the task left review in between: not an error.
+            self.call("review decide", "POST", f"/api/v1/tasks/{task_id}/review/", body, ok=(200, 409))
+
+
+class Client(_Person):
+    role, prefix = "clients", "C"
+    fixed_count = CLIENTS
+
+    @task
+    def export(self) -> None:
+        status, made = self.call("export request", "POST", f"/api/v1/projects/{PROJECT}/exports/",
+                                 {"format": "coco", "status": "accepted"}, ok=(200, 201, 202))
+        if made:
+            for _ in range(90):
+                _, current = self.call("export poll", "GET", f"/api/v1/exports/{made['id']}/")
+                if (current or {}).get("state") in {"done", "failed", "expired", None}:
+                    break
+                gevent.sleep(2)
+            if (current or {}).get("state") == "done":
+                self.call("export download", "GET", f"/api/v1/exports/{made['id']}/download/", raw=True)
+        gevent.sleep(EXPORT_EVERY_S)
