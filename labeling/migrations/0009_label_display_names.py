@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labeling', '0007_export_include_gold'),
+        ('labeling', '0008_project_archive_task_browsing'),
     ]
 
     operations = [
