@@ -76,3 +76,26 @@ def test_display_name_follows_the_language_and_falls_back(project):
     assert label_names.display_name(label, "zh-cn") == "牦牛"
     assert label_names.display_name(label, "en") == "yak"
     assert label_names.tibetan_name(label) == "གཡག"
+
+
+def test_the_settings_page_edits_display_names_and_keeps_the_name(project, supervisor):
+    from django.test import Client
+
+    labels = list(project.labels.order_by("order"))
+    labels[0].display_names = {"en": "yak (wild or tame)"}
+    labels[0].save()
+    data = {"action": "labels", "labels-TOTAL_FORMS": str(len(labels)), "labels-INITIAL_FORMS": str(len(labels)),
+            "labels-MIN_NUM_FORMS": "0", "labels-MAX_NUM_FORMS": "100"}
+    for i, label in enumerate(labels):
+        data.update({f"labels-{i}-id": str(label.pk), f"labels-{i}-name": label.name,
+                     f"labels-{i}-order": str(i), f"labels-{i}-color": label.color})
+    data.update({"labels-0-display_zh_hans": "牦牛", "labels-0-display_bo": " གཡག "})
+    browser = Client()
+    browser.force_login(supervisor)
+    page = browser.get(f"/annotate/projects/{project.pk}/settings/", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert "藏文名称" in page.content.decode()
+    browser.post(f"/annotate/projects/{project.pk}/settings/", data, follow=True)
+    labels[0].refresh_from_db()
+    assert labels[0].name == "yak"
+    assert labels[0].display_names == {"en": "yak (wild or tame)", "zh-hans": "牦牛", "bo": "གཡག"}
+    assert 'value="牦牛"' in browser.get(f"/annotate/projects/{project.pk}/settings/").content.decode()
