@@ -7,23 +7,24 @@ describe, so the trail and the change commit (or roll back) together.
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEvent, User
 
 
 class Action(models.TextChoices):
-    USER_CREATE = "user.create", "User created"
-    PROJECT_CREATE = "project.create", "Project created"
-    MEMBER_ADD = "membership.add", "Member added"
-    MEMBER_ROLE = "membership.role_change", "Member's role changed"
-    MEMBER_REMOVE = "membership.remove", "Member removed"
-    PROJECT_UPDATE = "project.update", "Project settings changed"
-    PROJECT_ARCHIVE = "project.archive", "Project archived or restored"
-    TASKS_BULK = "tasks.bulk", "Tasks changed in bulk"
-    REVIEW = "review.decide", "Review decision"
-    EXPORT_CREATE = "export.create", "Export requested"
-    EXPORT_DOWNLOAD = "export.download", "Export downloaded"
-    IMAGE_DOWNLOAD = "image.download", "Original image downloaded"
+    USER_CREATE = "user.create", gettext_lazy("User created")
+    PROJECT_CREATE = "project.create", gettext_lazy("Project created")
+    MEMBER_ADD = "membership.add", gettext_lazy("Member added")
+    MEMBER_ROLE = "membership.role_change", gettext_lazy("Member's role changed")
+    MEMBER_REMOVE = "membership.remove", gettext_lazy("Member removed")
+    PROJECT_UPDATE = "project.update", gettext_lazy("Project settings changed")
+    PROJECT_ARCHIVE = "project.archive", gettext_lazy("Project archived or restored")
+    TASKS_BULK = "tasks.bulk", gettext_lazy("Tasks changed in bulk")
+    REVIEW = "review.decide", gettext_lazy("Review decision")
+    EXPORT_CREATE = "export.create", gettext_lazy("Export requested")
+    EXPORT_DOWNLOAD = "export.download", gettext_lazy("Export downloaded")
+    IMAGE_DOWNLOAD = "image.download", gettext_lazy("Original image downloaded")
 
 
 def audit_record(

@@ -6,12 +6,13 @@ code compares role names. Staff admins hold every capability in every project.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ANNOTATOR = "annotator", "Annotator"
-    SUPERVISOR = "supervisor", "Supervisor"
-    CLIENT = "client", "Client"
+    ANNOTATOR = "annotator", _("Annotator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CLIENT = "client", _("Client")
 
 
 # Capability -> roles of a project that hold it. Staff admins hold every one.

@@ -10,7 +10,7 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "is_staff", "device_watts"]
+        fields = ["id", "username", "email", "is_staff", "device_watts", "language"]
         read_only_fields = fields
 
 
@@ -28,3 +28,15 @@ class TokenRequestSerializer(StrictSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class PreferencesSerializer(StrictSerializer):
+    """What a user changes about themselves: the interface language ("" follows the browser)."""
+
+    language = serializers.ChoiceField(choices=[("", "browser")], allow_blank=True, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["language"].choices = [("", "browser"), *settings.LANGUAGES]

@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
@@ -13,7 +14,7 @@ def user_create(
     *, username: str, password: str, email: str = "", is_staff: bool = False, actor: User | None = None
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("That username is taken.", code="username_taken")
+        raise Conflict(_("That username is taken."), code="username_taken")
     user = User(username=username, email=email, is_staff=is_staff)
     try:
         validate_password(password, user)
@@ -31,5 +32,5 @@ def user_create(
                 details={"username": user.username, "is_staff": is_staff},
             )
     except IntegrityError:
-        raise Conflict("That username is taken.", code="username_taken") from None
+        raise Conflict(_("That username is taken."), code="username_taken") from None
     return user

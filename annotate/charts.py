@@ -53,8 +53,9 @@ def line_chart(
 
     marks: list[str] = []
     if not values:
+        empty = escape(_("no data yet"))  # outside the f-string: extractors do not look inside one
         marks.append(f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
-                     f'fill="#66737f">{escape(_("no data yet"))}</text>')
+                     f'fill="#66737f">{empty}</text>')
     for s in drawn:
         colour = escape(s["colour"])
         name = escape(s["name"])

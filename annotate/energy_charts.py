@@ -85,8 +85,9 @@ def stacked_energy(rows: list[dict], *, label: str, tz: tzinfo | None = None, ho
     """
     if not rows:
         frame = Frame(title=title, width=WIDE, plot_height=120)
+        empty = escape(_("No energy recorded yet"))  # outside the f-string: extractors do not look inside one
         note = (f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
-                f'fill="#66737f">{escape(_("No energy recorded yet"))}</text>')
+                f'fill="#66737f">{empty}</text>')
         return frame.render([note], label=label, testid="energy-chart")
     if hourly is None:
         hourly = len(rows) > 1 and (_local(rows[1]["t"], tz) - _local(rows[0]["t"], tz)).total_seconds() < 86400
@@ -161,8 +162,9 @@ def share_bars(rows: list[tuple[str, dict]], *, label: str, title: str = "") -> 
     plot_w = min(max(frame.plot_width - text_room, 120), 640)
     marks = []
     if not rows:
+        empty = escape(_("Nothing recorded yet"))  # outside the f-string: extractors do not look inside one
         marks.append(f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
-                     f'fill="#66737f">{escape(_("Nothing recorded yet"))}</text>')
+                     f'fill="#66737f">{empty}</text>')
     for i, ((name, vals), text) in enumerate(zip(rows, texts)):
         y = frame.top + i * row_h
         share = vals.get("clean_share")
@@ -182,8 +184,9 @@ def forecast_line(points: list[dict], marks: list[tuple[object, str]], *, label:
     """Clean share of the coming hours as steps, with planned starts of deferred jobs marked."""
     if not points:
         frame = Frame(title=title or label, width=WIDE, plot_height=60)
+        empty = escape(_("No forecast for this site"))  # outside the f-string: extractors do not look inside one
         note = (f'<text x="{frame.x(0.5):.1f}" y="{frame.y(0.5):.1f}" text-anchor="middle" font-size="13" '
-                f'fill="#66737f">{escape(_("No forecast for this site"))}</text>')
+                f'fill="#66737f">{empty}</text>')
         return frame.render([note], label=label)
     t0, t1 = points[0]["start"], points[-1]["end"]
     shown_marks = [(when, name) for when, name in marks if t0 <= when <= t1]

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -73,7 +74,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
 
         drop_broken_connections()
         return Response(
-            {"detail": "The database is unavailable; try again shortly.", "code": "unavailable"},
+            {"detail": _("The database is unavailable; try again shortly."), "code": "unavailable"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )

@@ -1,6 +1,7 @@
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.csrf import csrf_exempt
+from django.utils.translation import gettext as _
 
 
 # Exempt from CSRF: it changes nothing, and a POST to a wrong path must get this
@@ -8,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 @csrf_exempt
 def api_not_found(request, rest: str = "") -> JsonResponse:
     """Unknown API paths answer in the API's error shape, not an HTML page."""
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
 
 
 def favicon(request) -> HttpResponsePermanentRedirect:

@@ -14,6 +14,7 @@ makemessages and msgfmt would: templates go through Django's own ``templatize``
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -155,9 +156,24 @@ def _translated(message) -> bool:
     return bool(strings) and all(s and s.strip() for s in strings)
 
 
+# A translation call inside an f-string's braces: neither xgettext nor Babel (on
+# Python 3.11) looks inside f-strings, so that string never reaches the catalog.
+HIDDEN_CALL = re.compile(r"""\bf(?:'[^'\n]*|"[^"\n]*)\{[^}\n]*\b(?:_|gettext|ngettext|pgettext|gettext_lazy)\(""")
+
+
+def hidden_calls() -> list[str]:
+    found = []
+    for path in _files((".py",)):
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if HIDDEN_CALL.search(line):
+                found.append(f"{path.relative_to(BASE_DIR)}:{lineno}: translation call inside an f-string "
+                             "(the extractor cannot see it: translate into a variable first)")
+    return found
+
+
 def problems() -> list[str]:
     """Every marked string missing from a catalog, untranslated, or fuzzy."""
-    found = []
+    found = hidden_calls()
     for domain in ("django", "djangojs"):
         template = extracted(domain)
         for locale in LOCALES:

@@ -7,6 +7,8 @@ and number fields refuse what does not parse or is out of range) with a 400 in
 the error shape. A blank value means the filter is not applied.
 """
 
+from django.utils.translation import gettext as _
+
 from rest_framework import serializers
 
 from config.errors import DomainError
@@ -32,5 +34,5 @@ def query_filters(request, serializer_class) -> dict:
         # One stable code per parameter (``invalid_status``, ``invalid_since``...):
         # clients branch on it, whatever the field's own wording.
         name, messages = next(iter(params.errors.items()))
-        raise DomainError(f"{name}: {messages[0]}", code=f"invalid_{name}", field=name, errors=params.errors)
+        raise DomainError(_("%(name)s: %(messages)s") % {"name": name, "messages": messages[0]}, code=f"invalid_{name}", field=name, errors=params.errors)
     return params.validated_data

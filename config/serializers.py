@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 """Serializer base that refuses fields it does not know."""
 
 from rest_framework import serializers
@@ -12,7 +13,7 @@ class StrictSerializerMixin:
             unknown = sorted(set(data) - writable)
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["Unknown field."] for name in unknown}, code="unknown_field"
+                    {name: [_("Unknown field.")] for name in unknown}, code="unknown_field"
                 )
         return super().to_internal_value(data)
 

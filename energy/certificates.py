@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 
 from energy.models import Certificate, LedgerEntry, Site
+from django.utils.translation import gettext_noop
 
-RULE = (
+RULE = gettext_noop(
     "pro rata: each certificate's volume is shared among the energy recorded at its site in its period, "
     "in proportion to each project's kWh, capped at the project's consumption in that period"
 )

@@ -13,6 +13,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError
 from energy.ledger import site_by_slug, site_for_project
@@ -41,7 +42,7 @@ def _task(task_name: str):
     try:
         return current_app.tasks[task_name]
     except KeyError:
-        raise DomainError(f"Unknown Celery task {task_name!r}.", code="unknown_task") from None
+        raise DomainError(_("Unknown Celery task %(task_name)s.") % {"task_name": repr(task_name)}, code="unknown_task") from None
 
 
 def plan_for(*, site: Site, now: datetime, expected_seconds: float, deadline: datetime | None) -> Plan:
@@ -74,7 +75,7 @@ def schedule(
 ) -> dict:
     _task(task_name)  # an unknown task name is refused before anything is stored
     if expected_seconds is None or expected_seconds < 0:
-        raise DomainError("expected_seconds must be zero or more", code="invalid_duration")
+        raise DomainError(_("expected_seconds must be zero or more"), code="invalid_duration")
     now = now or timezone.now()
     the_site = site_by_slug(site) if site else site_for_project(project_id)
     plan = plan_for(site=the_site, now=now, expected_seconds=max(float(expected_seconds), 1.0), deadline=deadline)

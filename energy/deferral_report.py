@@ -7,8 +7,9 @@ from datetime import timedelta
 from energy.factors import emission_factors
 from energy.models import DeferredJob, Site
 from energy.supply import forecast_for
+from django.utils.translation import gettext_noop
 
-NOTE = ("achieved share: the site's supply over the job's expected run after its release, from the supply data "
+NOTE = gettext_noop("achieved share: the site's supply over the job's expected run after its release, from the supply data "
         "stored now (measured where imported, else the site's profile); avoided gCO2e assumes one busy core for the "
         "expected duration and the non-clean part at the 'unknown' factor")
 

@@ -6,9 +6,10 @@ use CodeCarbon's per-source table.
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 METHODOLOGY_VERSION = "2.0"
-BASIS = "location-based, hourly matching (GHG Scope 2 location-based)"
+BASIS = gettext_noop("location-based, hourly matching (GHG Scope 2 location-based)")
 
 DEFAULT_CLEAN_SOURCES = frozenset(
     {"hydro", "solar", "wind", "biomass", "geothermal", "nuclear", "storage_clean"}

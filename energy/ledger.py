@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError
 from energy.models import LedgerEntry, Site
@@ -81,11 +82,11 @@ def ledger_record(
     user row passes its ``device_watts`` (None: the site default) to save a query.
     """
     if consumer not in LedgerEntry.Consumer.values:
-        raise DomainError(f"consumer must be workstation or server, not {consumer!r}", code="invalid_consumer")
+        raise DomainError(_("consumer must be workstation or server, not %(consumer)s") % {"consumer": repr(consumer)}, code="invalid_consumer")
     if ended_at < started_at:
-        raise DomainError("ended_at is before started_at", code="invalid_interval")
+        raise DomainError(_("ended_at is before started_at"), code="invalid_interval")
     if basis not in LedgerEntry.Basis.values:
-        raise DomainError(f"basis must be measured or estimated, not {basis!r}", code="invalid_basis")
+        raise DomainError(_("basis must be measured or estimated, not %(basis)s") % {"basis": repr(basis)}, code="invalid_basis")
     if isinstance(site, Site):
         the_site = site
     elif site is None:
@@ -97,23 +98,23 @@ def ledger_record(
     details: dict = {}
     if consumer == LedgerEntry.Consumer.WORKSTATION:
         if active_seconds is None and it_kwh is None:
-            raise DomainError("a workstation entry needs active_seconds", code="invalid_usage")
+            raise DomainError(_("a workstation entry needs active_seconds"), code="invalid_usage")
         watts = None if device_watts is LOOK_UP else device_watts
         if user_id is not None and device_watts is LOOK_UP:
             watts = get_user_model().objects.filter(pk=user_id).values_list("device_watts", flat=True).first()
         watts = the_site.default_workstation_watts if watts is None else watts
         if it_kwh is None:
             if active_seconds < 0:
-                raise DomainError("active_seconds is negative", code="invalid_usage")
+                raise DomainError(_("active_seconds is negative"), code="invalid_usage")
             it_kwh = workstation_kwh(active_seconds=active_seconds, watts=watts)
         details = {"active_seconds": active_seconds, "watts": watts}
         pue, method = 1.0, "active_time_x_watts"
     else:
         if cpu_seconds is None and it_kwh is None:
-            raise DomainError("a server entry needs cpu_seconds", code="invalid_usage")
+            raise DomainError(_("a server entry needs cpu_seconds"), code="invalid_usage")
         if it_kwh is None:
             if cpu_seconds < 0:
-                raise DomainError("cpu_seconds is negative", code="invalid_usage")
+                raise DomainError(_("cpu_seconds is negative"), code="invalid_usage")
             it_kwh = cpu_kwh(cpu_seconds=cpu_seconds, watts_per_core=the_site.watts_per_core)
         details = {"cpu_seconds": cpu_seconds, "watts_per_core": the_site.watts_per_core}
         pue, method = the_site.default_pue, "cpu_time_x_w_per_core"

@@ -8,6 +8,10 @@ factors, supply sources, PUE, certificates and uncertainty.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
+
+# The sentences below are data (every dataset carries them, in English); they are
+# marked so that the green report page can show them translated.
 
 from energy.certificates import certificates_allocated
 from energy.factors import BASIS, METHODOLOGY_VERSION, clean_sources, emission_factors
@@ -18,30 +22,40 @@ from energy.totals import GreenTotals
 # device watts and watts per core are assumptions (±50 %); a meter reads within ±5 %.
 RELATIVE_ERROR = {"estimated": 0.5, "measured": 0.05}
 
-PLACEMENT = (
+PLACEMENT = gettext_noop(
     "each credited stretch of active labeling time (heartbeat, save, submit) is recorded with its start, end and "
     "seconds, ending at the credit point; its energy is split across the supply intervals it overlaps"
 )
 NOT_COUNTED = [
-    "database server power (not measured; out of the boundary)",
-    "idle server power between requests and jobs (out of the boundary)",
-    "network, storage and the annotator's display beyond the device watts",
-    "embodied (manufacturing) emissions",
-    "web requests that serve no single project (sign-in, project list, admin)",
+    gettext_noop("database server power (not measured; out of the boundary)"),
+    gettext_noop("idle server power between requests and jobs (out of the boundary)"),
+    gettext_noop("network, storage and the annotator's display beyond the device watts"),
+    gettext_noop("embodied (manufacturing) emissions"),
+    gettext_noop("web requests that serve no single project (sign-in, project list, admin)"),
 ]
+
+
+WORKSTATIONS_COUNTED = gettext_noop(
+    "annotator workstations: active labeling seconds (gaps capped at %(idle)s s of idleness) x device watts, PUE 1"
+)
+COUNTED = [
+    gettext_noop("background jobs (quality checks, thumbnails, exports, predictions): CPU seconds x watts per core x PUE"),
+    gettext_noop("web requests: CPU seconds of the request's thread x watts per core x PUE, attributed to the project "
+                 "or task served"),
+]
+UNCERTAINTY = gettext_noop(
+    "kWh and gCO2e are estimates: device watts and watts per core are assumed (±50 %), meters ±5 %. "
+    "The clean share depends on when energy was used, not on how much, so it is far less uncertain "
+    "than kWh; supply marked 'estimated' (e.g. a synthetic profile) is not a measurement."
+)
+FACTOR_MODE = gettext_noop("direct (combustion) factors per source; clean sources 0 g/kWh")
 
 
 def boundary(watts: dict[str, set[float]]) -> dict:
     """What is counted, with the parameters actually applied to the energy in scope."""
     idle = float(settings.LABELING_IDLE_CUTOFF_SECONDS)
     return {
-        "counted": [
-            f"annotator workstations: active labeling seconds (gaps capped at {idle:g} s of idleness) x device watts, "
-            "PUE 1",
-            "background jobs (quality checks, thumbnails, exports, predictions): CPU seconds x watts per core x PUE",
-            "web requests: CPU seconds of the request's thread x watts per core x PUE, attributed to the project or "
-            "task served",
-        ],
+        "counted": [WORKSTATIONS_COUNTED % {"idle": f"{idle:g}"}, *COUNTED],
         "not_counted": NOT_COUNTED,
         "idle_cutoff_s": idle,
         "workstation_watts": sorted(watts.get("workstation", ())),
@@ -56,11 +70,7 @@ def uncertainty(*, kwh_by_basis: dict[str, float], co2e_g: float | None) -> dict
     err = sum(v * RELATIVE_ERROR.get(b, 0.5) for b, v in kwh_by_basis.items())
     rel = err / kwh if kwh else 0.0
     return {
-        "statement": (
-            "kWh and gCO2e are estimates: device watts and watts per core are assumed (±50 %), meters ±5 %. "
-            "The clean share depends on when energy was used, not on how much, so it is far less uncertain "
-            "than kWh; supply marked 'estimated' (e.g. a synthetic profile) is not a measurement."
-        ),
+        "statement": UNCERTAINTY,
         "relative_error": rel,
         "energy_kwh_range": [kwh * (1 - rel), kwh * (1 + rel)],
         "co2e_g_range": None if co2e_g is None else [co2e_g * (1 - rel), co2e_g * (1 + rel)],
@@ -84,7 +94,7 @@ def method_block(*, project_id: int, totals: GreenTotals, site_ids: set[int], sc
         "boundary": boundary(totals.watts),
         "clean_sources": sorted(clean_sources()),
         "emission_factors_g_per_kwh": {**emission_factors(), "clean": 0},
-        "emission_factor_mode": "direct (combustion) factors per source; clean sources 0 g/kWh",
+        "emission_factor_mode": FACTOR_MODE,
         "supply_sources": [{"source": s, "quality": sorted(q)} for s, q in sorted(totals.source_quality.items())],
         "sites": [{"slug": s.slug, "default_pue": s.default_pue, "static_profile": s.static_profile or None}
                   for s in Site.objects.filter(pk__in=site_ids).order_by("slug")],

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from config.errors import DomainError, NotFound
 from energy.attribution import Supply, SupplySeries
@@ -44,7 +45,7 @@ def site_get(slug: str | None) -> Site:
         return site
     site = Site.objects.filter(slug=slug).first()
     if site is None:
-        raise NotFound(f"Unknown energy site {slug!r}.", code="unknown_site")
+        raise NotFound(gettext("Unknown energy site %(slug)s.") % {"slug": repr(slug)}, code="unknown_site")
     return site
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
@@ -39,7 +40,7 @@ def _annotation(task: Task, annotator: User, *, lock: bool = False) -> Annotatio
         queryset = queryset.select_for_update()
     annotation = queryset.first()
     if annotation is None:
-        raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
+        raise NotFound(_("No annotation of this task by that annotator."), code="no_annotation")
     return annotation
 
 
@@ -52,7 +53,7 @@ def annotation_get(*, task: Task, annotator: User) -> Annotation:
 
 def _closed(annotation: Annotation) -> Conflict:
     return Conflict(
-        f"This annotation is {annotation.status}; it can no longer be changed.",
+        _("This annotation is %(status)s; it can no longer be changed.") % {"status": annotation.get_status_display()},
         code=f"already_{annotation.status}",
         current_version=annotation.version,
     )
@@ -138,7 +139,7 @@ def annotation_save(
     target = annotator or author
     supervising = task_has_capability(author, task, "review.work")
     if target.pk != author.pk and not supervising:
-        raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
+        raise NotFound(_("No annotation of this task by that annotator."), code="no_annotation")
     clean = validate_task_boxes(task, boxes)
     with transaction.atomic():
         credited = 0.0
@@ -161,8 +162,8 @@ def annotation_save(
             if current.status not in writable:
                 raise _closed(current)
             raise Conflict(
-                f"This annotation changed since version {expected_version}; reload it "
-                f"(current version {current.version}).",
+                _("This annotation changed since version %(expected)s; reload it (current version %(current)s).")
+                % {"expected": expected_version, "current": current.version},
                 code="version_conflict",
                 current_version=current.version,
             )
@@ -251,9 +252,9 @@ def annotation_skip(*, task: Task, author: User, reason: str, now: datetime | No
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why you skip this task.", code="reason_required", field="reason")
+        raise DomainError(_("Say why you skip this task."), code="reason_required", field="reason")
     if len(reason) > SKIP_REASON_MAX:
-        raise DomainError(f"The reason is longer than {SKIP_REASON_MAX} characters.", code="reason_too_long",
+        raise DomainError(_("The reason is longer than %(SKIP_REASON_MAX)s characters.") % {"SKIP_REASON_MAX": SKIP_REASON_MAX}, code="reason_too_long",
                           field="reason")
     with transaction.atomic():
         annotation, lease = _open_for_annotator(task, author, (Annotation.Status.DRAFT,), now)

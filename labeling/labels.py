@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import Action, audit_record
 from accounts.models import User
 from config.errors import DomainError
+from labeling import label_names
 from labeling.models import Box, LabelClass, Prediction, Project, Task
 from labeling.projects import PALETTE
 
@@ -32,6 +33,8 @@ class LabelRow:
     order: int = 0
     remove: bool = False
     remove_boxes: bool = False
+    # Language code -> display name (labeling/label_names.py); None leaves them as they are.
+    display_names: dict | None = None
 
 
 def label_rows_problems(rows: list[LabelRow]) -> list[tuple[int, str, str]]:
@@ -118,14 +121,18 @@ def labels_apply(*, project: Project, rows: list[LabelRow], actor: User | None =
     for order, row in enumerate(r for r in rows if not r.remove):
         name = row.name.strip()
         color = row.color or PALETTE[order % len(PALETTE)]
+        shown = label_names.clean_display_names(row.display_names) if row.display_names is not None else None
         if row.id is None:
-            label = LabelClass.objects.create(project=project, name=name, color=color, hotkey=row.hotkey, order=order)
+            label = LabelClass.objects.create(project=project, name=name, color=color, hotkey=row.hotkey, order=order,
+                                              display_names=shown or {})
         else:
             label = current[row.id]
             if label.name != name:
                 _rename_in_json(project, label.name, name)
             label.name, label.color, label.hotkey, label.order = name, color, row.hotkey, order
-            label.save(update_fields=["name", "color", "hotkey", "order"])
+            if shown is not None:
+                label.display_names = shown
+            label.save(update_fields=["name", "color", "hotkey", "order", "display_names"])
         result.append(label)
     audit_record(actor=actor, action=Action.PROJECT_UPDATE, project_id=project.pk, target_type="project",
                  target_id=project.pk,

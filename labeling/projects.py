@@ -10,6 +10,7 @@ from accounts.audit import Action, audit_record
 from accounts.models import User
 from accounts.roles import Role, roles_with
 from config.errors import Conflict, Forbidden
+from labeling import label_names
 from labeling.access import may_create_projects
 from labeling.counts import projects_with_counts
 from labeling.models import LabelClass, Membership, Project, Task
@@ -30,10 +31,10 @@ def _unique_slug(name: str) -> str:
 def project_create(*, creator: User, name: str, labels: list[dict] | None = None, **fields) -> Project:
     """Create a project with its labels; the creator supervises it."""
     if not may_create_projects(creator):
-        raise Forbidden("Only supervisors and admins create projects.")
+        raise Forbidden(_("Only supervisors and admins create projects."))
     slug = fields.pop("slug", None) or _unique_slug(name)
     if Project.objects.filter(slug=slug).exists():
-        raise Conflict("A project with that slug exists.", code="slug_taken")
+        raise Conflict(_("A project with that slug exists."), code="slug_taken")
     project = Project.objects.create(name=name, slug=slug, created_by=creator, **fields)
     Membership.objects.create(project=project, user=creator, role=Role.SUPERVISOR)
     audit_record(
@@ -49,12 +50,14 @@ def label_create(*, project: Project, name: str, order: int | None = None, **fie
     if order is None:
         order = project.labels.count()
     fields.setdefault("color", PALETTE[order % len(PALETTE)])
+    if "display_names" in fields:
+        fields["display_names"] = label_names.clean_display_names(fields["display_names"])
     try:
         with transaction.atomic():
             return LabelClass.objects.create(project=project, name=name, order=order, **fields)
     except IntegrityError:
         raise Conflict(
-            f"Label {name!r} or its hotkey already exists in this project.", code="label_exists"
+            _("Label %(name)s or its hotkey already exists in this project.") % {"name": repr(name)}, code="label_exists"
         ) from None
 
 

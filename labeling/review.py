@@ -65,7 +65,7 @@ def review_reject(*, task_id: int, reviewer: User, comment: str,
     """
     comment = (comment or "").strip()
     if not comment:
-        raise DomainError("A rejection needs a comment for the annotator.", code="comment_required")
+        raise DomainError(_("A rejection needs a comment for the annotator."), code="comment_required")
     with transaction.atomic():
         task = _task_in_review(task_id, reviewer)
         annotation = (_submitted_annotation(task, annotation_id) if annotation_id is not None
@@ -149,9 +149,9 @@ def _task_in_review(task_id: int, reviewer: User) -> Task:
     if task is None:
         raise NotFound(_("Not found."))
     if not task_has_capability(reviewer, task, "review.work"):
-        raise Forbidden("Only the project's supervisors review.")
+        raise Forbidden(_("Only the project's supervisors review."))
     if task.status != Task.Status.REVIEW:
-        raise Conflict("The task is not in review.", code="not_in_review", status=task.status)
+        raise Conflict(_("The task is not in review."), code="not_in_review", status=task.status)
     # The row lock is held; fetch the relations for the decision.
     return Task.objects.select_related("project", "image").get(pk=task.pk)
 
@@ -163,14 +163,14 @@ def _submitted_annotation(task: Task, annotation_id: object) -> Annotation:
         pk = 0
     annotation = task.annotations.filter(pk=pk, status=Annotation.Status.SUBMITTED).first()
     if annotation is None:
-        raise DomainError("annotation: not a submitted annotation of this task.", code="invalid_annotation")
+        raise DomainError(_("annotation: not a submitted annotation of this task."), code="invalid_annotation")
     return annotation
 
 
 def _worst_submitted(task: Task) -> Annotation:
     candidates = list(task.annotations.filter(status=Annotation.Status.SUBMITTED))
     if not candidates:
-        raise Conflict("The task has no submitted annotation to decide on.", code="nothing_submitted")
+        raise Conflict(_("The task has no submitted annotation to decide on."), code="nothing_submitted")
     scores = _current_scores(candidates)
     return min(candidates, key=lambda a: (scores.get(a.pk) or 0.0, a.pk))
 

@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
 
 from labeling.models import Annotation, Box, Project, QualityReport, Task
+from labeling.quality.flag_text import localized_flags
 
 def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None,
                      task_id: int | None = None):
@@ -124,7 +125,7 @@ def review_queue_items(task_rows: list[tuple[int, float | None, list[str]]]) -> 
                 "active_seconds": annotation.active_seconds,
                 "boxes": boxes.get(annotation.pk, []),
                 "score": report["score"] if report else None,
-                "flags": report["flags"] if report else [],
+                "flags": localized_flags(report["flags"]) if report else [],
                 "metrics": report["metrics"] if report else {},
             })
         image = task.image

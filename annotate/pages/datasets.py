@@ -21,6 +21,8 @@ def datasets(request: HttpRequest, project_id: int) -> HttpResponse:
     exports = list(project.exports.select_related("requested_by").order_by("-version"))
     for export in exports:
         export.download_name = export_download_name(export)
+        export.state_label = export.get_state_display()
+        export.selection_label = export.get_selection_display()
     return render(request, "annotate/datasets.html", {
         "project": project,
         "counts": counts,

@@ -6,18 +6,19 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from django.utils.translation import gettext as _
 
 from annotate import energy_charts as charts
+from annotate.pages.energy_text import code_text, method_text
 from annotate.pages.guard import page_access
 from energy.services import energy_display, energy_range_display, grams_display, site_clean_forecast
 from labeling.energy_reads import project_energy_report_for
 
 
 def _pct(share: float | None) -> str:
-    return _("unknown") if share is None else f"{share * 100:.1f} %"
+    return _("unknown") if share is None else f"{formats.number_format(share * 100, 1)} %"
 
 
 def _figures(report: dict) -> dict:
@@ -29,15 +30,17 @@ def _figures(report: dict) -> dict:
         "energy": energy_range_display(t["energy_kwh"], rel),
         "co2e": (f"{grams_display(t['co2e_g'])} ({grams_display(co2[0])}–{grams_display(co2[1])})"
                  if t["co2e_g"] is not None else _("unknown")),
-        "coverage": None if t["coverage"] is None else f"{t['coverage'] * 100:.1f} %",
+        "coverage": None if t["coverage"] is None else f"{formats.number_format(t['coverage'] * 100, 1)} %",
         "uncovered": energy_display(t["uncovered_kwh"]),
-        "pue": "; ".join(f"{k}: {', '.join(f'{v:g}' for v in vals)}" for k, vals in method["pue_applied"].items()),
+        "pue": "; ".join(f"{code_text(k)}: {', '.join(f'{v:g}' for v in vals)}"
+                         for k, vals in method["pue_applied"].items()),
         "allocated": energy_display(report["contract_based"]["allocated_kwh"]),
     }
 
 
 def _local(iso: str, tz: ZoneInfo) -> str:
-    return datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    """In the site's time zone, in the format of the page's language."""
+    return formats.date_format(datetime.fromisoformat(iso).astimezone(tz), "SHORT_DATETIME_FORMAT")
 
 
 @login_required
@@ -47,7 +50,8 @@ def project_energy_page(request: HttpRequest, project_id: int) -> HttpResponse:
     series = report["series"]["hourly"] if len(report["series"]["daily"]) <= 3 else report["series"]["daily"]
     forecast = site_clean_forecast(site=report["site"]["slug"], start=timezone.now(), hours=24)
     marks = [
-        (datetime.fromisoformat(j["planned_start"]), f'{j["kind"]} planned {j["planned_start"]}')
+        (datetime.fromisoformat(j["planned_start"]),
+         _("%(kind)s planned for %(time)s") % {"kind": code_text(j["kind"]), "time": _local(j["planned_start"], tz)})
         for j in report["deferrals"]["jobs"] if j["state"] == "waiting"
     ]
     for job in report["deferrals"]["jobs"]:
@@ -55,12 +59,15 @@ def project_energy_page(request: HttpRequest, project_id: int) -> HttpResponse:
         job["achieved_pct"] = _pct(job["share_achieved"]) if job["released_at"] else "–"
         job["planned_local"] = _local(job["planned_start"], tz)
         job["deadline_local"] = _local(job["deadline"], tz) if job["deadline"] else "–"
+        for key in ("kind", "decision", "reason", "state"):
+            job[f"{key}_text"] = code_text(job[key])
     context = {
         "share_pct": _pct(report["totals"]["clean_share"]),
         "figures": _figures(report),
         "certificates": [{**c, "allocated": energy_display(c["allocated_kwh"])}
                          for c in report["contract_based"]["certificates"]],
         "report": report,
+        "words": method_text(report),
         "project_id": report["project_id"],
         "series_label": _("hour") if series is report["series"]["hourly"] else _("day"),
         "chart_time": charts.stacked_energy(series, label=_("Energy and clean share over time"), tz=tz,

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from annotate.image_map import draw_map
 from annotate.pages.guard import page_access
 from labeling.access import access_project
-from labeling.models import Image, Project
+from labeling.models import Image, Project, Task
 
 # Rows listed under the map; the map itself shows every point.
 TABLE_ROWS = 300
@@ -50,10 +50,18 @@ def images_map(request: HttpRequest, project_id: int) -> HttpResponse:
     without_gps = project.images.filter(gps_latitude__isnull=True).count()
     context = {
         "project": project,
-        "drawing": draw_map(rows),
+        "drawing": draw_map(_with_status_labels(rows)),
         "rows": rows[:TABLE_ROWS],
         "row_count": len(rows),
         "table_limit": TABLE_ROWS,
         "without_gps": without_gps,
     }
     return render(request, "annotate/images_map.html", context)
+
+
+def _with_status_labels(rows: list[dict]) -> list[dict]:
+    """Each row's task status in words of the page's language (the code stays for the CSS class)."""
+    labels = dict(Task.Status.choices)
+    for row in rows:
+        row["task_status_label"] = labels.get(row.get("task__status"), row.get("task__status"))
+    return rows

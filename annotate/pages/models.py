@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from annotate.charts import line_chart
 from annotate.pages.guard import page_access
 from config.errors import DomainError
+from labeling import label_names
 from labeling.access import access_project
 from labeling.mlbackends import backends, runs
 from labeling.models import ModelRun
@@ -54,9 +55,10 @@ def models_page(request: HttpRequest, project_id: int) -> HttpResponse:
         return redirect(reverse("models-page", args=[project.pk]))
     quality = model_quality(project)
     versions = quality["versions"]
-    labels = list(project.labels.order_by("id").values_list("name", flat=True))
+    label_rows = list(project.labels.order_by("id"))
     for version in versions:
-        version["class_ap50"] = [version["per_class"].get(label, {}).get("ap50") for label in labels]
+        version["class_ap50"] = [version["per_class"].get(label.name, {}).get("ap50") for label in label_rows]
+    labels = [label_names.display_name(label) for label in label_rows]  # headers: what people read
     chart = line_chart(
         title=_("Model quality on accepted work it had not seen"), days=[v["model_version"] for v in versions],
         series=[{"name": name, "colour": colour, "values": [v[key] for v in versions]} for key, name, colour in SERIES],

@@ -71,8 +71,12 @@ class LabelForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     name = forms.CharField(label=_("Label name"), max_length=100, required=False,
                            help_text=_("The name every dataset carries, e.g. yak."))
-    # Display names per language live on the label once the model has them;
-    # this form gains one field per language then.
+    # What annotators read, per language (the name above stays what datasets carry).
+    display_zh_hans = forms.CharField(label=_("Chinese name"), max_length=100, required=False,
+                                      help_text=_("Shown to people reading Chinese, e.g. 牦牛."))
+    display_bo = forms.CharField(label=_("Tibetan name"), max_length=100, required=False,
+                                 widget=forms.TextInput(attrs={"lang": "bo"}),
+                                 help_text=_("Shown beside the label in the labeling tool, e.g. གཡག."))
     color = forms.RegexField(label=_("Colour"), regex=r"^#[0-9a-fA-F]{6}$", required=False,
                              widget=forms.TextInput(attrs={"type": "color"}))
     hotkey = forms.TypedChoiceField(label=_("Key"), choices=HOTKEYS, coerce=int, empty_value=None, required=False)
@@ -86,7 +90,18 @@ class LabelForm(forms.Form):
             return None
         return LabelRow(name=data.get("name") or "", id=data.get("id"), color=data.get("color") or "",
                         hotkey=data.get("hotkey"), order=data.get("order") or 0,
-                        remove=bool(data.get("remove")), remove_boxes=bool(data.get("remove_boxes")))
+                        remove=bool(data.get("remove")), remove_boxes=bool(data.get("remove_boxes")),
+                        display_names=self.display_names())
+
+    def display_names(self) -> dict:
+        """The form's names per language, merged over the label's others (English stays as it was)."""
+        kept = dict(self.initial.get("display_names") or {})
+        for code, field in DISPLAY_FIELDS.items():
+            kept[code] = (self.cleaned_data.get(field) or "").strip()
+        return {code: name for code, name in kept.items() if name}
+
+
+DISPLAY_FIELDS = {"zh-hans": "display_zh_hans", "bo": "display_bo"}
 
 
 class BaseLabelFormSet(forms.BaseFormSet):
@@ -111,7 +126,9 @@ def label_formset(*, data=None, labels=(), extra: int = 3, prefix: str = "labels
     formset_class = forms.formset_factory(LabelForm, formset=BaseLabelFormSet, extra=extra, max_num=100,
                                           validate_max=True)
     initial = [{"id": label.pk, "name": label.name, "color": label.color, "hotkey": label.hotkey,
-                "order": index + 1} for index, label in enumerate(labels)]
+                "order": index + 1, "display_names": label.display_names or {},
+                **{field: (label.display_names or {}).get(code, "") for code, field in DISPLAY_FIELDS.items()}}
+               for index, label in enumerate(labels)]
     formset = formset_class(data=data, initial=initial, prefix=prefix)
     for index, form in enumerate(formset.forms):
         if index >= len(initial):

@@ -46,7 +46,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 project = projects.project_create(
                     creator=request.user, name=form.cleaned_data["name"], **_rules(form),
-                    labels=[{"name": row.name.strip(), "hotkey": row.hotkey,
+                    labels=[{"name": row.name.strip(), "hotkey": row.hotkey, "display_names": row.display_names or {},
                              **({"color": row.color} if row.color else {})} for row in rows])
         except DomainError as exc:
             form.add_error(None, exc.detail)

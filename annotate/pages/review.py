@@ -9,6 +9,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from annotate.chart_frame import rate_text
 from annotate.charts import line_chart
 from annotate.pages.guard import page_access
+from labeling import label_names
 from labeling.access import access_project
 from labeling.models import Project
 from labeling.api.palette import annotator_colour
@@ -32,7 +33,12 @@ def _project(request: HttpRequest, project_id: int, capability: str) -> Project:
 def review_page(request: HttpRequest, project_id: int) -> HttpResponse:
     """The queue itself is fetched by the page's script from the review API."""
     project = _project(request, project_id, "review.work")
-    labels = list(project.labels.values("name", "color"))
+    # The canonical name identifies a box's label; people read the display name.
+    labels = [
+        {"name": label.name, "color": label.color, "display_name": label_names.display_name(label),
+         "tibetan": label_names.tibetan_name(label)}
+        for label in project.labels.all()
+    ]
     return render(request, "annotate/review/queue.html", {"project": project, "labels": labels})
 
 

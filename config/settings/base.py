@@ -125,10 +125,14 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Languages a label may have a display name in (not all are interface languages).
+LABEL_NAME_LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("bo", "བོད་ཡིག")]
 LANGUAGE_COOKIE_NAME = "plateau_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
-# Stored in UTC, shown in plateau time, in the format of the page's language.
+# Stored in UTC, shown in plateau time, in the format of the page's language
+# (English keeps ISO dates and a 24-hour clock: config/formats/en/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

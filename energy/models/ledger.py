@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 
 class LedgerEntry(models.Model):
@@ -11,12 +12,12 @@ class LedgerEntry(models.Model):
     """
 
     class Consumer(models.TextChoices):
-        WORKSTATION = "workstation", "Annotator workstation"
-        SERVER = "server", "Server job"
+        WORKSTATION = "workstation", gettext_lazy("Annotator workstation")
+        SERVER = "server", gettext_lazy("Server job")
 
     class Basis(models.TextChoices):
-        MEASURED = "measured", "Measured"
-        ESTIMATED = "estimated", "Estimated"
+        MEASURED = "measured", gettext_lazy("Measured")
+        ESTIMATED = "estimated", gettext_lazy("Estimated")
 
     consumer = models.CharField(max_length=12, choices=Consumer.choices)
     site = models.ForeignKey("energy.Site", on_delete=models.PROTECT, related_name="ledger")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class DeferredJob(models.Model):
@@ -11,9 +12,9 @@ class DeferredJob(models.Model):
     """
 
     class State(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        RELEASED = "released", "Released"
-        FAILED = "failed", "Failed to queue"
+        WAITING = "waiting", gettext_lazy("Waiting")
+        RELEASED = "released", gettext_lazy("Released")
+        FAILED = "failed", gettext_lazy("Failed to queue")
 
     kind = models.CharField(max_length=64)
     task_name = models.CharField(max_length=200)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 
 class SupplyInterval(models.Model):
@@ -11,8 +12,8 @@ class SupplyInterval(models.Model):
     """
 
     class Quality(models.TextChoices):
-        MEASURED = "measured", "Measured"
-        ESTIMATED = "estimated", "Estimated"
+        MEASURED = "measured", gettext_lazy("Measured")
+        ESTIMATED = "estimated", gettext_lazy("Estimated")
 
     site = models.ForeignKey("energy.Site", on_delete=models.CASCADE, related_name="supply")
     start = models.DateTimeField()

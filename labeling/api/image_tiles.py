@@ -1,6 +1,7 @@
 """Deep Zoom tiles of large images, behind the same check as the image bytes."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from labeling.models import Image
 def _tiled(user, image_id: int) -> Image:
     image = access_image(user, image_id)
     if not image.tile_levels:
-        raise NotFound("This image has no tiles (it is small, or they are not made yet).", code="no_tiles")
+        raise NotFound(_("This image has no tiles (it is small, or they are not made yet)."), code="no_tiles")
     return image
 
 
@@ -60,12 +61,12 @@ class ImageTileView(APIView):
     def get(self, request, image_id: int, level: int, col: int, row: int):
         image = _tiled(request.user, image_id)
         if level >= image.tile_levels:
-            raise NotFound("No such level.", code="no_tile")
+            raise NotFound(_("No such level."), code="no_tile")
         # The name is built from integers only: nothing from the URL reaches a path as text.
         name = tile_name(image.pk, level, col, row)
         storage = image.file.storage
         if not storage.exists(name):
-            raise NotFound("No such tile.", code="no_tile")
+            raise NotFound(_("No such tile."), code="no_tile")
         response = FileResponse(storage.open(name, "rb"), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=86400"
         response["X-Content-Type-Options"] = "nosniff"

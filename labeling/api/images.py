@@ -3,6 +3,7 @@
 import mimetypes
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
@@ -14,7 +15,7 @@ from labeling.image_files import image_file_for, original_download_record
 
 def _file_response(field) -> FileResponse:
     if not field or not field.storage.exists(field.name):
-        raise NotFound("The file is not available.", code="file_missing")
+        raise NotFound(_("The file is not available."), code="file_missing")
     content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
     response = FileResponse(field.open("rb"), content_type=content_type)
     # Private images: browsers may cache them, shared caches may not.

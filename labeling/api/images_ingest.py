@@ -3,6 +3,7 @@
 import math
 
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import UnsupportedMediaType
@@ -45,18 +46,18 @@ class ImageFilterSerializer(StrictSerializer):
         except ValueError:
             numbers = []
         if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-            raise serializers.ValidationError("Give four numbers: minlon,minlat,maxlon,maxlat.")
+            raise serializers.ValidationError(_("Give four numbers: minlon,minlat,maxlon,maxlat."))
         min_lon, min_lat, max_lon, max_lat = numbers
         if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
             raise serializers.ValidationError(
-                "Longitudes in -180..180, latitudes in -90..90, and each minimum at most its maximum."
+                _("Longitudes in -180..180, latitudes in -90..90, and each minimum at most its maximum.")
             )
         return min_lon, min_lat, max_lon, max_lat
 
     def validate(self, data: dict) -> dict:
         after, before = data.get("taken_after"), data.get("taken_before")
         if after and before and after > before:
-            raise serializers.ValidationError({"taken_before": ["Must not be earlier than taken_after."]})
+            raise serializers.ValidationError({"taken_before": [_("Must not be earlier than taken_after.")]})
         return data
 
 
@@ -128,16 +129,16 @@ class ProjectImagesView(GenericAPIView):
             extra = sorted((set(request.FILES) | set(request.data)) - {"files"})
         except TooManyFilesSent:
             raise TooLarge(
-                f"Too many files in one request; the limit is {limits.max_files_per_request}.",
+                _("Too many files in one request; the limit is %(n)s.") % {"n": limits.max_files_per_request},
                 code="too_many_files",
             ) from None
         except RequestDataTooBig:
-            raise TooLarge("The request is too large.", code="request_too_large") from None
+            raise TooLarge(_("The request is too large."), code="request_too_large") from None
         if extra:
-            raise DomainError(f"Unknown field {extra[0]!r}; send files in the field 'files'.",
+            raise DomainError(_("Unknown field %(extra)s; send files in the field 'files'.") % {"extra": repr(extra[0])},
                               code="unknown_field")
         if not files:
-            raise DomainError("Send one or more files in the field 'files'.", code="no_files")
+            raise DomainError(_("Send one or more files in the field 'files'."), code="no_files")
         results = ingest_uploads(project=project, files=files, uploaded_by=request.user)
         status = 207 if any(result.status == "error" for result in results) else 200
         return Response([result.as_dict() for result in results], status=status)

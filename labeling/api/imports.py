@@ -1,6 +1,7 @@
 """Dataset import over the API (supervisors): COCO, YOLO or Pascal VOC, all or nothing."""
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -36,12 +37,12 @@ class DatasetImportView(APIView):
         # Refuse an oversized body before reading it (multipart overhead allowed for).
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > limit + 64 * 1024:
-            raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
+            raise TooLarge(_("The file is larger than %(limit)s bytes.") % {"limit": limit}, limit=limit)
         data = DatasetImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > limit:
-            raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
+            raise TooLarge(_("The file is larger than %(limit)s bytes.") % {"limit": limit}, limit=limit)
         summary = dataset_import(project=project, raw=upload.read(), fmt=data.validated_data["format"],
                                  mode=data.validated_data["mode"],
                                  model_version=data.validated_data.get("model_version") or upload.name or "imported")

@@ -7,7 +7,8 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.serializers import UserSerializer
+from accounts.language import apply_user_language, save_language
+from accounts.serializers import PreferencesSerializer, UserSerializer
 from labeling.models import Membership
 
 
@@ -35,4 +36,18 @@ class MeSerializer(UserSerializer):
 class MeView(APIView):
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+    @extend_schema(
+        request=PreferencesSerializer,
+        responses={200: MeSerializer},
+        description="Save the caller's interface language (`en`, `zh-hans`; `\"\"` follows the browser). "
+        "It applies from this response on, on every device and to API calls without Accept-Language.",
+    )
+    def patch(self, request):
+        data = PreferencesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if "language" in data.validated_data:
+            save_language(request.user, data.validated_data["language"])
+        apply_user_language(request._request, request.user)
         return Response(MeSerializer(request.user).data)

@@ -1,14 +1,17 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from labeling import members, projects
+from config.errors import NotFound
+from labeling import label_names, members, projects
 from labeling.access import access_project, project_roles, visible_projects
 from labeling.api.serializers import (
     LabelClassSerializer,
     LabelClassWriteSerializer,
+    LabelDisplayNamesSerializer,
     MembershipSerializer,
     MembershipWriteSerializer,
     ProjectCreateSerializer,
@@ -73,6 +76,27 @@ class ProjectLabelsView(APIView):
         data.is_valid(raise_exception=True)
         label = projects.label_create(project=project, **data.validated_data)
         return Response(LabelClassSerializer(label).data, status=status.HTTP_201_CREATED)
+
+
+class LabelDetailView(APIView):
+    @extend_schema(
+        request=LabelDisplayNamesSerializer,
+        responses={200: LabelClassSerializer},
+        description=(
+            "Set a label's display names (`zh-hans`, `bo`, `en`): what the tool, review, stats and "
+            "reports show in that language. An empty name removes one. The canonical `name`, which "
+            "every dataset carries, does not change."
+        ),
+    )
+    def patch(self, request, project_id: int, label_id: int):
+        project = access_project(request.user, project_id, "project.manage")
+        label = project.labels.filter(pk=label_id).first()
+        if label is None:
+            raise NotFound(_("Not found."))
+        data = LabelDisplayNamesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        label = label_names.label_display_names_set(label, data.validated_data["display_names"])
+        return Response(LabelClassSerializer(label).data)
 
 
 class ProjectMembersView(APIView):

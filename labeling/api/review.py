@@ -1,5 +1,7 @@
 """Review queue, review decisions and annotator stats (supervisors only)."""
 
+from django.utils.translation import gettext as _
+
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -28,9 +30,9 @@ class ReviewDecisionSerializer(StrictSerializer):
             raise serializers.ValidationError({"accept_all": ["Only an accept can take every annotation."]},
                                               code="invalid")
         if data["decision"] == Review.Decision.FIX and "boxes" not in data:
-            raise serializers.ValidationError({"boxes": ["A fix needs the corrected boxes."]}, code="required")
+            raise serializers.ValidationError({"boxes": [_("A fix needs the corrected boxes.")]}, code="required")
         if data["decision"] != Review.Decision.FIX and "boxes" in data:
-            raise serializers.ValidationError({"boxes": ["Boxes go with a fix only."]}, code="invalid")
+            raise serializers.ValidationError({"boxes": [_("Boxes go with a fix only.")]}, code="invalid")
         return data
 
 
@@ -160,5 +162,5 @@ class AnnotatorStatsView(APIView):
         if user_id <= DB_ID_MAX:
             membership = Membership.objects.filter(project=project, user_id=user_id).select_related("user").first()
         if membership is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return Response(stats.annotator_stats(project=project, user=membership.user))

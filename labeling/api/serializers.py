@@ -1,26 +1,56 @@
 from rest_framework import serializers
 
 from accounts.roles import Role
+from config.errors import DomainError
 from config.serializers import StrictModelSerializer, StrictSerializer
+from labeling import label_names
 from labeling.api.image_urls import image_url, tiles_url
 from labeling.counts import counts_of
 from labeling.models import Image, LabelClass, Membership, Project
 
 
+class DisplayNamesField(serializers.DictField):
+    """Language code -> display name (``settings.LABEL_NAME_LANGUAGES``); checked by labeling.label_names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(allow_blank=True, max_length=label_names.MAX_LENGTH), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return label_names.clean_display_names(super().to_internal_value(data), keep_empty=True)
+        except DomainError as error:
+            raise serializers.ValidationError(error.detail, code=error.code) from None
+
+
 class LabelClassSerializer(StrictModelSerializer):
+    display_names = DisplayNamesField(required=False)
+    display_name = serializers.SerializerMethodField(
+        help_text="The name in the request's language, else the canonical name."
+    )
+
     class Meta:
         model = LabelClass
-        fields = ["id", "name", "supercategory", "color", "hotkey", "order"]
+        fields = ["id", "name", "display_name", "display_names", "supercategory", "color", "hotkey", "order"]
         read_only_fields = ["id"]
         # Uniqueness is checked by the service, which knows the project.
         validators: list = []
 
+    def get_display_name(self, label: LabelClass) -> str:
+        return label_names.display_name(label)
+
 
 class LabelClassWriteSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
+    display_names = DisplayNamesField(required=False)
     supercategory = serializers.CharField(max_length=100, required=False, allow_blank=True)
     color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
     hotkey = serializers.IntegerField(min_value=1, max_value=9, required=False, allow_null=True)
+
+
+class LabelDisplayNamesSerializer(StrictSerializer):
+    """PATCH of one label's display names: an empty name removes that language's."""
+
+    display_names = DisplayNamesField()
 
 
 PROJECT_SETTINGS = [

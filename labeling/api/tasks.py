@@ -1,5 +1,7 @@
 """Task distribution and annotation endpoints: thin views over the services."""
 
+from django.utils.translation import gettext
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -76,7 +78,7 @@ def _target_annotator(request, task_id: int, capability: str) -> tuple[Task, Use
     task = access_task(request.user, task_id, "review.work")
     annotator = User.objects.filter(pk=wanted).first()
     if annotator is None:
-        raise NotFound("No annotation of this task by that annotator.", code="no_annotation")
+        raise NotFound(gettext("No annotation of this task by that annotator."), code="no_annotation")
     return task, annotator, True
 
 
@@ -145,7 +147,7 @@ class TaskAssignView(APIView):
         data = _valid(AssignSerializer, request.data)
         annotator = User.objects.filter(username=data["username"]).first()
         if annotator is None:
-            raise DomainError(f"{data['username']} is not an annotator of this project.", code="not_an_annotator")
+            raise DomainError(gettext("%(username)s is not an annotator of this project.") % {"username": data['username']}, code="not_an_annotator")
         lease = assignment.task_assign(task=task, annotator=annotator, assigned_by=request.user)
         return Response(
             {"task": task.pk, "annotator": annotator.username,

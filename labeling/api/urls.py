@@ -35,6 +35,7 @@ urlpatterns = [
     path("projects/", projects.ProjectListView.as_view(), name="project-list"),
     path(project, projects.ProjectDetailView.as_view(), name="project-detail"),
     path(project + "labels/", projects.ProjectLabelsView.as_view(), name="project-labels"),
+    path(project + "labels/<int:label_id>/", projects.LabelDetailView.as_view(), name="project-label"),
     path(project + "members/", projects.ProjectMembersView.as_view(), name="project-members"),
     path(project + "audit/", audit.ProjectAuditView.as_view(), name="project-audit"),
     # Images

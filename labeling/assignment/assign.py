@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import role_allows
@@ -34,15 +35,15 @@ def task_assign(*, task: Task, annotator: User, assigned_by: User, now: datetime
         # Lock the task row only: the project and image rows are read, not changed.
         task = Task.objects.select_for_update(of=("self",)).select_related("project", "image").get(pk=task.pk)
         if not role_allows(project_role(annotator, task.project_id), "tasks.annotate"):
-            raise DomainError(f"{annotator.username} is not an annotator of this project.", code="not_an_annotator")
+            raise DomainError(_("%(username)s is not an annotator of this project.") % {"username": annotator.username}, code="not_an_annotator")
         annotation = Annotation.objects.filter(task=task, annotator=annotator).first()
         rework = annotation is not None and annotation.status == Annotation.Status.REJECTED
         if annotation is not None and annotation.status in (
             Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED, Annotation.Status.SUPERSEDED
         ):
-            raise Conflict(f"{annotator.username} already submitted this task.", code="already_annotated")
+            raise Conflict(_("%(username)s already submitted this task.") % {"username": annotator.username}, code="already_annotated")
         if task.status != Task.Status.OPEN and not rework:
-            raise Conflict("This task no longer needs annotations.", code="task_closed")
+            raise Conflict(_("This task no longer needs annotations."), code="task_closed")
         mine = Lease.objects.select_for_update().filter(task=task, annotator=annotator, released_at__isnull=True).first()
         if mine is not None and mine.expires_at > now:
             mine.assigned_by = assigned_by
@@ -53,7 +54,7 @@ def task_assign(*, task: Task, annotator: User, assigned_by: User, now: datetime
         if mine is not None:
             lease_release(lease=mine, reason=Lease.Release.EXPIRED, now=now)
         if not task.is_gold and not rework and _free_slots(task, now) <= 0:
-            raise Conflict("Every slot of this task is taken.", code="task_full")
+            raise Conflict(_("Every slot of this task is taken."), code="task_full")
         return _assignment_create(task=task, annotator=annotator, now=now, assigned_by=assigned_by, annotation=annotation)
 
 

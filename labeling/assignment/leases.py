@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import Conflict, DomainError
@@ -28,10 +29,10 @@ def lease_for_write(*, task: Task, annotator: User, now: datetime) -> Lease:
     ).exists()
     if expired:
         raise Conflict(
-            "Your lease on this task expired and the task went back to the pool; ask for the next task.",
+            _("Your lease on this task expired and the task went back to the pool; ask for the next task."),
             code="lease_expired",
         )
-    raise Conflict("You hold no lease on this task.", code="no_lease")
+    raise Conflict(_("You hold no lease on this task."), code="no_lease")
 
 
 def active_time_credit(*, lease: Lease, reported: float | None, now: datetime) -> float:
@@ -60,7 +61,7 @@ def lease_renew(
     """
     now = now or timezone.now()
     if active_seconds is not None and (not math.isfinite(active_seconds) or active_seconds < 0):
-        raise DomainError("active_seconds must be a finite number >= 0.", code="invalid_active_seconds")
+        raise DomainError(_("active_seconds must be a finite number >= 0."), code="invalid_active_seconds")
     with transaction.atomic():
         # A heartbeat only keeps the lease (labeling/durability.py).
         commit_without_flush_wait()

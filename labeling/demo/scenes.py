@@ -17,12 +17,18 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from .sprites import make_sprite, paste_shadow
 
+# Display names: Chinese, and Tibetan in Unicode Tibetan script (sources in README, "Languages").
 LABELS: list[dict] = [
-    {"name": "yak", "supercategory": "animal", "color": "#8c564b", "hotkey": 1},
-    {"name": "snow_leopard", "supercategory": "animal", "color": "#7f7f7f", "hotkey": 2},
-    {"name": "tibetan_antelope", "supercategory": "animal", "color": "#ff7f0e", "hotkey": 3},
-    {"name": "herder_tent", "supercategory": "structure", "color": "#1f77b4", "hotkey": 4},
-    {"name": "person", "supercategory": "human", "color": "#d62728", "hotkey": 5},
+    {"name": "yak", "supercategory": "animal", "color": "#8c564b", "hotkey": 1,
+     "display_names": {"en": "yak", "zh-hans": "牦牛", "bo": "གཡག"}},
+    {"name": "snow_leopard", "supercategory": "animal", "color": "#7f7f7f", "hotkey": 2,
+     "display_names": {"en": "snow leopard", "zh-hans": "雪豹", "bo": "གསའ"}},
+    {"name": "tibetan_antelope", "supercategory": "animal", "color": "#ff7f0e", "hotkey": 3,
+     "display_names": {"en": "Tibetan antelope", "zh-hans": "藏羚羊", "bo": "གཙོད"}},
+    {"name": "herder_tent", "supercategory": "structure", "color": "#1f77b4", "hotkey": 4,
+     "display_names": {"en": "herder's tent", "zh-hans": "牧民帐篷", "bo": "སྦྲ་ནག"}},
+    {"name": "person", "supercategory": "human", "color": "#d62728", "hotkey": 5,
+     "display_names": {"en": "person", "zh-hans": "人", "bo": "མི"}},
 ]
 
 KINDS = ("lake", "shore", "grassland", "snow")

@@ -65,7 +65,7 @@ def _ensure_project() -> Project:
         },
     )
     for order, label in enumerate(LABELS):
-        LabelClass.objects.get_or_create(
+        created, _new = LabelClass.objects.get_or_create(
             project=project,
             name=label["name"],
             defaults={
@@ -73,8 +73,13 @@ def _ensure_project() -> Project:
                 "color": label["color"],
                 "hotkey": label["hotkey"],
                 "order": order,
+                "display_names": label["display_names"],
             },
         )
+        # A demo seeded before labels had display names gets them; edited ones stay.
+        if not created.display_names:
+            created.display_names = label["display_names"]
+            created.save(update_fields=["display_names"])
     return project
 
 

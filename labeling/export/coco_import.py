@@ -19,6 +19,7 @@ its annotations JSON.
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError, TooLarge
 from labeling.export.import_archive import coco_json_from_zip, is_zip
@@ -32,10 +33,10 @@ __all__ = ["MODES", "coco_import"]
 def coco_import(*, project: Project, raw: bytes, mode: str, model_version: str = "imported") -> dict[str, Any]:
     """Import a COCO file's boxes into the project's tasks; return a summary."""
     if mode not in MODES:
-        raise DomainError(f"mode must be one of {', '.join(MODES)}.", code="invalid_mode")
+        raise DomainError(_("mode must be one of %(MODES)s.") % {"MODES": ', '.join(MODES)}, code="invalid_mode")
     limit = settings.COCO_IMPORT_MAX_BYTES
     if len(raw) > limit:
-        raise TooLarge(f"The file is larger than {limit} bytes.", limit=limit)
+        raise TooLarge(_("The file is larger than %(limit)s bytes.") % {"limit": limit}, limit=limit)
     if is_zip(raw):
         raw = coco_json_from_zip(raw)
     document = load_json(raw, fmt="coco", max_depth=settings.DATASET_IMPORT_MAX_DEPTH)
@@ -49,11 +50,11 @@ def coco_import(*, project: Project, raw: bytes, mode: str, model_version: str =
 
 def _require_shape(document) -> None:
     if not isinstance(document, dict):
-        raise DomainError("A COCO file is a JSON object.", code="not_coco")
+        raise DomainError(_("A COCO file is a JSON object."), code="not_coco")
     for key in ("images", "annotations", "categories"):
         value = document.get(key)
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise DomainError(f"A COCO detection file has a list of objects under {key!r}.", code="not_coco")
+            raise DomainError(_("A COCO detection file has a list of objects under %(key)s.") % {"key": repr(key)}, code="not_coco")
 
 
 def _is_int(value: object) -> bool:

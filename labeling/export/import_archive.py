@@ -11,6 +11,7 @@ import posixpath
 import zipfile
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError, TooLarge
 
@@ -25,7 +26,7 @@ def read_members(raw: bytes, suffixes: tuple[str, ...], *, fmt: str) -> dict[str
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
-        raise DomainError("The file is not a readable zip.", code=f"not_{fmt}") from None
+        raise DomainError(_("The file is not a readable zip."), code=f"not_{fmt}") from None
     members: dict[str, bytes] = {}
     total = 0
     with archive:
@@ -34,18 +35,18 @@ def read_members(raw: bytes, suffixes: tuple[str, ...], *, fmt: str) -> dict[str
             if info.is_dir() or not name.lower().endswith(suffixes) or _hidden(name):
                 continue
             if len(members) >= settings.DATASET_IMPORT_MAX_MEMBERS:
-                raise TooLarge(f"The zip holds more than {settings.DATASET_IMPORT_MAX_MEMBERS} "
-                               "annotation files.", limit=settings.DATASET_IMPORT_MAX_MEMBERS)
+                raise TooLarge(_("The zip holds more than %(n)s annotation files.")
+                               % {"n": settings.DATASET_IMPORT_MAX_MEMBERS}, limit=settings.DATASET_IMPORT_MAX_MEMBERS)
             total += info.file_size
             if total > limit:
-                raise TooLarge(f"The zip's annotation files unpack to more than {limit} bytes.", limit=limit)
+                raise TooLarge(_("The zip's annotation files unpack to more than %(limit)s bytes.") % {"limit": limit}, limit=limit)
             try:
                 with archive.open(info) as member:
                     data = member.read(info.file_size + 1)
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                raise DomainError(f"{name}: cannot be unpacked ({exc}).", code=f"not_{fmt}") from None
+                raise DomainError(_("%(name)s: cannot be unpacked (%(exc)s).") % {"name": name, "exc": exc}, code=f"not_{fmt}") from None
             if len(data) > info.file_size:
-                raise DomainError(f"{name}: unpacks to more than its header says.", code=f"not_{fmt}")
+                raise DomainError(_("%(name)s: unpacks to more than its header says.") % {"name": name}, code=f"not_{fmt}")
             members[name] = data
     return members
 
@@ -63,5 +64,5 @@ def coco_json_from_zip(raw: bytes) -> bytes:
     chosen = under if len(under) == 1 else list(files)
     if len(chosen) != 1:
         listed = ", ".join(sorted(files)[:10]) or "none"
-        raise DomainError(f"The zip should hold one COCO JSON file; it holds: {listed}.", code="not_coco")
+        raise DomainError(_("The zip should hold one COCO JSON file; it holds: %(listed)s.") % {"listed": listed}, code="not_coco")
     return files[chosen[0]]

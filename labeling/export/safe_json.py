@@ -12,6 +12,9 @@ clear 400 instead of Python's RecursionError. Then:
   it met (:func:`number_problem`), with its path.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 import codecs
 import json
 import math
@@ -42,7 +45,9 @@ class NonFinite:
 
 def invalid(fmt: str, errors: list[dict]) -> DomainError:
     return DomainError(
-        f"The {fmt.upper()} file has {len(errors)} problem(s); nothing was imported.",
+        ngettext("The %(format)s file has %(n)s problem; nothing was imported.",
+                 "The %(format)s file has %(n)s problems; nothing was imported.", len(errors))
+        % {"format": fmt.upper(), "n": len(errors)},
         code=f"{fmt}_invalid", error_count=len(errors), errors=errors[:100],
     )
 
@@ -61,14 +66,14 @@ def load_json(raw: bytes, *, fmt: str, max_depth: int):
     for bom, name in _WIDE_BOMS.items():
         if raw.startswith(bom):
             raise invalid(fmt, [{"path": "$", "code": "bad_encoding",
-                                 "message": f"The file is {name} text; save it as UTF-8."}])
+                                 "message": _("The file is %(name)s text; save it as UTF-8.") % {"name": name}}])
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     depth = nesting_depth(raw)
     if depth > max_depth:
         raise invalid(fmt, [{"path": "$", "code": "too_deep",
-                             "message": f"Arrays and objects nest {depth} levels deep; at most "
-                                        f"{max_depth} are read."}])
+                             "message": _("Arrays and objects nest %(depth)s levels deep; at most %(max)s are read.")
+                             % {"depth": depth, "max": max_depth}}])
     try:
         text, bad_bytes = raw.decode("utf-8"), False
     except UnicodeDecodeError:
@@ -76,13 +81,13 @@ def load_json(raw: bytes, *, fmt: str, max_depth: int):
     try:
         document = json.loads(text, parse_constant=NonFinite, parse_float=_float)
     except ValueError as exc:
-        raise DomainError(f"The file is not JSON: {exc}.", code=f"not_{fmt}") from None
+        raise DomainError(_("The file is not JSON: %(exc)s.") % {"exc": exc}, code=f"not_{fmt}") from None
     if bad_bytes:
         errors = [{"path": path, "code": "bad_encoding",
-                   "message": f"Not UTF-8 text (byte 0x{byte:02X}); save the file as UTF-8."}
+                   "message": _("Not UTF-8 text (byte 0x%(byte)s); save the file as UTF-8.") % {"byte": f"{byte:02X}"}}
                   for path, byte in _undecodable(document, "")]
         raise invalid(fmt, errors or [{"path": "$", "code": "bad_encoding",
-                                       "message": "The file is not UTF-8 text."}])
+                                       "message": _("The file is not UTF-8 text.")}])
     return document
 
 

@@ -9,6 +9,8 @@ one pixel off, and a corner at -1 (its 0) is taken as the image edge.
 XML is parsed with defusedxml: no entities, no external references.
 """
 
+from django.utils.translation import gettext as _
+
 import math
 import posixpath
 
@@ -26,7 +28,7 @@ _EDGE = 1.0
 def voc_import_plan(*, project: Project, raw: bytes) -> Plan:
     files = read_members(raw, (".xml",), fmt="voc")
     if not files:
-        raise DomainError("The zip holds no VOC annotation (.xml) files.", code="not_voc")
+        raise DomainError(_("The zip holds no VOC annotation (.xml) files."), code="not_voc")
     plan = Plan(project)
     for name in sorted(files):
         try:

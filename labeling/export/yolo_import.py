@@ -8,6 +8,8 @@ by the project's upright image size; class numbers index the names.
 Polygon or oriented-box lines are refused, not guessed at.
 """
 
+from django.utils.translation import gettext as _
+
 import math
 import posixpath
 from typing import Any
@@ -31,7 +33,7 @@ def yolo_import_plan(*, project: Project, raw: bytes) -> Plan:
     label_files = in_labels or [n for n in files if n.endswith(".txt")
                                 and posixpath.basename(n).lower() not in _CLASS_LISTS]
     if not label_files:
-        raise DomainError("The zip holds no YOLO label (.txt) files.", code="not_yolo")
+        raise DomainError(_("The zip holds no YOLO label (.txt) files."), code="not_yolo")
     for name in sorted(label_files):
         stem = posixpath.basename(name).rsplit(".", 1)[0]
         target = plan.target(name, stem)
@@ -79,7 +81,7 @@ def _class_names(files: dict[str, bytes]) -> list[str]:
                    key=lambda n: (n.count("/"), n))
     if lists:
         return [line.strip() for line in files[lists[0]].decode("utf-8", "replace").splitlines() if line.strip()]
-    raise DomainError("The zip has no data.yaml (nor obj.names / classes.txt) naming the classes.",
+    raise DomainError(_("The zip has no data.yaml (nor obj.names / classes.txt) naming the classes."),
                       code="not_yolo")
 
 
@@ -87,12 +89,12 @@ def _yaml_names(path: str, raw: bytes) -> list[str]:
     try:
         data: Any = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DomainError(f"{path} is not readable YAML ({type(exc).__name__}).", code="not_yolo") from None
+        raise DomainError(_("%(path)s is not readable YAML (%(name)s).") % {"path": path, "name": type(exc).__name__}, code="not_yolo") from None
     names = data.get("names") if isinstance(data, dict) else None
     if isinstance(names, dict) and all(isinstance(k, int) for k in names) \
             and sorted(names) == list(range(len(names))):
         names = [names[k] for k in range(len(names))]
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise DomainError(f"{path} needs 'names': a list of class names (or 0..N-1 to names).",
+        raise DomainError(_("%(path)s needs 'names': a list of class names (or 0..N-1 to names).") % {"path": path},
                           code="not_yolo")
     return names

@@ -7,6 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import TooLarge
@@ -66,14 +67,14 @@ def ingest_paths(
 def check_request(*, count: int, total_bytes: int, limits: Limits) -> None:
     if count > limits.max_files_per_request:
         raise TooLarge(
-            f"{count} files in one request; the limit is {limits.max_files_per_request}. "
-            "Send them in smaller batches.",
+            _("%(count)s files in one request; the limit is %(n)s. Send them in smaller batches.")
+            % {"count": count, "n": limits.max_files_per_request},
             code="too_many_files",
         )
     if total_bytes > limits.max_request_bytes:
         raise TooLarge(
-            f"The request carries {human_bytes(total_bytes)}; the limit is "
-            f"{human_bytes(limits.max_request_bytes)}. Send the files in smaller batches.",
+            _("The request carries %(size)s; the limit is %(limit)s. Send the files in smaller batches.")
+            % {"size": human_bytes(total_bytes), "limit": human_bytes(limits.max_request_bytes)},
             code="request_too_large",
         )
 
@@ -105,7 +106,7 @@ def ingest_sources(
         except Exception:  # noqa: BLE001 - one file's surprise must not stop the batch
             logger.exception("ingest: unexpected failure preparing %s", source.name)
             return FileResult(name=source.name, status="error", code="internal_error",
-                              detail="The file could not be processed.")
+                              detail=_("The file could not be processed."))
 
     def finish(outcome: Prepared | FileResult) -> None:
         if isinstance(outcome, Prepared):
@@ -114,7 +115,7 @@ def ingest_sources(
             except Exception:  # noqa: BLE001 - reported per file, rows and file rolled back
                 logger.exception("ingest: storing %s failed", outcome.name)
                 result = FileResult(name=outcome.name, status="error", code="store_failed",
-                                    detail="The file could not be stored; nothing was kept.")
+                                    detail=_("The file could not be stored; nothing was kept."))
             finally:
                 outcome.close()
         else:

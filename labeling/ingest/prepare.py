@@ -4,6 +4,8 @@ Safe to run in worker threads: Pillow releases the GIL while decoding, so two
 threads decode two images at once on two cores.
 """
 
+from django.utils.translation import gettext as _
+
 import hashlib
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -70,10 +72,10 @@ def prepare(source: Source, *, limits: Limits, capture_timezone: str) -> Prepare
 def _not_an_image(head: bytes, in_archive: bool) -> Refusal:
     if is_archive(head):
         if in_archive:
-            return Refusal("nested_archive", "Archives inside archives are skipped.")
-        return Refusal("unsupported_archive", "Only zip archives are expanded.")
+            return Refusal("nested_archive", _("Archives inside archives are skipped."))
+        return Refusal("unsupported_archive", _("Only zip archives are expanded."))
     text = head.lstrip().lower()
     hint = ""
     if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
         hint = " (it is markup, whatever its name says)"
-    return Refusal("not_an_image", f"The content is not a JPEG, PNG, TIFF or WebP image{hint}.")
+    return Refusal("not_an_image", _("The content is not a JPEG, PNG, TIFF or WebP image%(hint)s.") % {"hint": hint})

@@ -6,6 +6,8 @@ decided before any byte is decoded (an unsafe archive, a skipped member).
 Archives are read in place; no member is ever written under its own name.
 """
 
+from django.utils.translation import gettext as _
+
 import os
 import re
 import threading
@@ -71,7 +73,7 @@ def sources_from_paths(paths: Iterable[str], *, limits: Limits, stack: ExitStack
         elif path.is_file():
             yield from _path_sources(path, str(raw), limits, stack)
         else:
-            yield Source(name=str(raw), refusal=Refusal("not_found", "No such file or folder."))
+            yield Source(name=str(raw), refusal=Refusal("not_found", _("No such file or folder.")))
 
 
 def _path_sources(path: Path, name: str, limits: Limits, stack: ExitStack) -> Iterator[Source]:
@@ -80,7 +82,7 @@ def _path_sources(path: Path, name: str, limits: Limits, stack: ExitStack) -> It
             head = fh.read(8)
         size = path.stat().st_size
     except OSError as exc:
-        yield Source(name=name, refusal=Refusal("unreadable", f"The file cannot be read: {exc.strerror}"))
+        yield Source(name=name, refusal=Refusal("unreadable", _("The file cannot be read: %(strerror)s") % {"strerror": exc.strerror}))
         return
     if is_zip(head):
         archive = stack.enter_context(open(path, "rb"))
@@ -106,21 +108,22 @@ def check_archive(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > limits.zip_max_members:
         raise Refusal(
             "archive_too_many_members",
-            f"The archive has {len(infos):,} members; the limit is {limits.zip_max_members:,}.",
+            _("The archive has %(n)s members; the limit is %(limit)s.")
+            % {"n": f"{len(infos):,}", "limit": f"{limits.zip_max_members:,}"},
         )
     for info in infos:
         if _unsafe_member_path(info.filename):
             raise Refusal(
                 "archive_unsafe_path",
-                f"The archive member {info.filename[:200]!r} points outside the archive; "
-                "the whole archive is refused.",
+                _("The archive member %(name)s points outside the archive; the whole archive is refused.")
+                % {"name": repr(info.filename[:200])},
             )
     total = sum(info.file_size for info in infos)
     if total > limits.zip_max_total_bytes:
         raise Refusal(
             "archive_too_large",
-            f"The archive unpacks to {human_bytes(total)}; the limit is "
-            f"{human_bytes(limits.zip_max_total_bytes)}.",
+            _("The archive unpacks to %(size)s; the limit is %(limit)s.")
+            % {"size": human_bytes(total), "limit": human_bytes(limits.zip_max_total_bytes)},
         )
     for info in infos:
         if info.file_size <= _RATIO_FLOOR_BYTES:
@@ -129,8 +132,8 @@ def check_archive(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         if ratio > limits.zip_max_ratio:
             raise Refusal(
                 "archive_bomb",
-                f"The archive member {info.filename[:200]!r} expands {ratio:,.0f} times "
-                f"(limit {limits.zip_max_ratio:,.0f}): refused as a zip bomb.",
+                _("The archive member %(name)s expands %(ratio)s times (limit %(limit)s): refused as a zip bomb.")
+                % {"name": repr(info.filename[:200]), "ratio": f"{ratio:,.0f}", "limit": f"{limits.zip_max_ratio:,.0f}"},
             )
 
 
@@ -143,7 +146,7 @@ def _zip_sources(name: str, fh: BinaryIO, *, limits: Limits, stack: ExitStack) -
         yield Source(name=name, refusal=refusal)
         return
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        yield Source(name=name, refusal=Refusal("corrupt_archive", f"The zip archive cannot be read: {exc}"))
+        yield Source(name=name, refusal=Refusal("corrupt_archive", _("The zip archive cannot be read: %(exc)s") % {"exc": exc}))
         return
     # One member is read at a time: ZipFile shares a single file position.
     lock = threading.Lock()
@@ -152,7 +155,7 @@ def _zip_sources(name: str, fh: BinaryIO, *, limits: Limits, stack: ExitStack) -
             continue
         member = f"{name}/{info.filename}"
         if info.flag_bits & 0x1:
-            yield Source(member, refusal=Refusal("encrypted_member", "Encrypted archive members are skipped."),
+            yield Source(member, refusal=Refusal("encrypted_member", _("Encrypted archive members are skipped.")),
                          in_archive=True)
             continue
         yield Source(
@@ -172,11 +175,11 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, lock: threading.Lo
             while chunk := member.read(_CHUNK):
                 written += len(chunk)
                 if written > min(limits.max_file_bytes, info.file_size):
-                    raise Refusal("archive_bomb", "The member unpacks to more than it declares or allows.")
+                    raise Refusal("archive_bomb", _("The member unpacks to more than it declares or allows."))
                 spool.write(chunk)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         spool.close()
-        raise Refusal("corrupt_archive_member", f"The archive member cannot be read: {exc}") from None
+        raise Refusal("corrupt_archive_member", _("The archive member cannot be read: %(exc)s") % {"exc": exc}) from None
     except Refusal:
         spool.close()
         raise

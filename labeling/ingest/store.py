@@ -9,6 +9,7 @@ import logging
 
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.broker import enqueue_on_commit
@@ -80,7 +81,7 @@ def existing_result(name: str, image: Image) -> FileResult:
         image_id=image.pk,
         task_id=task.pk if task is not None else None,
         code="duplicate",
-        detail="The same bytes are already in this project.",
+        detail=_("The same bytes are already in this project."),
     )
 
 

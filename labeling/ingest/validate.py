@@ -11,6 +11,8 @@ fail. That is ~2x cheaper on a 12-megapixel drone photo; the derivatives job
 decodes at display scale later anyway.
 """
 
+from django.utils.translation import gettext as _
+
 import struct
 import threading
 import warnings
@@ -82,11 +84,12 @@ def is_zip(head: bytes) -> bool:
 
 def check_size(size: int, limits: Limits) -> None:
     if size == 0:
-        raise Refusal("empty_file", "The file is empty (0 bytes).")
+        raise Refusal("empty_file", _("The file is empty (0 bytes)."))
     if size > limits.max_file_bytes:
         raise Refusal(
             "file_too_large",
-            f"The file has {human_bytes(size)}; the limit is {human_bytes(limits.max_file_bytes)}.",
+            _("The file has %(size)s; the limit is %(limit)s.")
+            % {"size": human_bytes(size), "limit": human_bytes(limits.max_file_bytes)},
         )
 
 
@@ -98,8 +101,8 @@ def apply_pillow_limits(limits: Limits) -> None:
 def _too_many_pixels(width: int, height: int, limits: Limits) -> Refusal:
     return Refusal(
         "too_many_pixels",
-        f"The image declares {width}×{height} = {width * height:,} pixels; "
-        f"the limit is {limits.max_pixels:,}.",
+        _("The image declares %(width)s×%(height)s = %(pixels)s pixels; the limit is %(limit)s.")
+        % {"width": width, "height": height, "pixels": f"{width * height:,}", "limit": f"{limits.max_pixels:,}"},
     )
 
 
@@ -137,12 +140,12 @@ def decode_fully(fh: BinaryIO, fmt: str, limits: Limits) -> PILImage.Image:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             image = PILImage.open(_Borrowed(fh), formats=[FORMATS[fmt][0]])
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise Refusal("too_many_pixels", f"The image has too many pixels: {exc}") from None
+        raise Refusal("too_many_pixels", _("The image has too many pixels: %(exc)s") % {"exc": exc}) from None
     except DECODE_ERRORS as exc:
-        raise Refusal("corrupt_image", f"The {fmt} file cannot be read: {exc}") from None
+        raise Refusal("corrupt_image", _("The %(fmt)s file cannot be read: %(exc)s") % {"fmt": fmt, "exc": exc}) from None
     width, height = image.size
     if width < 1 or height < 1:
-        raise Refusal("corrupt_image", "The image declares no pixels.")
+        raise Refusal("corrupt_image", _("The image declares no pixels."))
     # Checked here as well, so the refusal never depends on warning filters.
     if width * height > limits.max_pixels:
         raise _too_many_pixels(width, height, limits)
@@ -152,5 +155,5 @@ def decode_fully(fh: BinaryIO, fmt: str, limits: Limits) -> PILImage.Image:
     try:
         image.load()
     except DECODE_ERRORS as exc:
-        raise Refusal("corrupt_image", f"The {fmt} file is truncated or corrupt: {exc}") from None
+        raise Refusal("corrupt_image", _("The %(fmt)s file is truncated or corrupt: %(exc)s") % {"fmt": fmt, "exc": exc}) from None
     return image

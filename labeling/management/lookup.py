@@ -1,6 +1,7 @@
 """Arguments the management commands share."""
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from labeling.models import Project
 
@@ -11,5 +12,5 @@ def find_project(value: str) -> Project:
     if project is None and value.isdigit():
         project = Project.objects.filter(pk=int(value)).first()
     if project is None:
-        raise CommandError(f"No project with id or slug {value!r}.")
+        raise CommandError(_("No project with id or slug %(value)s.") % {"value": repr(value)})
     return project

@@ -1,6 +1,7 @@
 """REST endpoints of model servers, model runs and signed image links: thin views over the services."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -56,7 +57,7 @@ class RunRequestSerializer(StrictSerializer):
 def _backend(project, backend_id) -> MLBackend:
     backend = project.ml_backends.filter(pk=backend_id).first() if str(backend_id).isdigit() else None
     if backend is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return backend
 
 
@@ -107,7 +108,7 @@ def _run(request, project_id: int, kind: str) -> Response:
     ids = None
     if isinstance(wanted, list):
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**63 for v in wanted):
-            raise serializers.ValidationError({"tasks": ["A list of task ids, \"open\" or \"all\"."]})
+            raise serializers.ValidationError({"tasks": [_("A list of task ids, \"open\" or \"all\".")]})
         ids, wanted = wanted, "open"
     run = runs.run_request(project=project, backend=_backend(project, data["backend"]), user=request.user,
                            kind=kind, selection=wanted, task_ids=ids, deferrable=data["deferrable"],
@@ -140,7 +141,7 @@ class RunDetailView(APIView):
         project = access_project(request.user, project_id, "models.manage")
         run = ModelRun.objects.filter(project=project, pk=run_id).first()
         if run is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return Response(RunSerializer(run).data)
 
 
@@ -154,7 +155,7 @@ class SignedImageView(APIView):
     def get(self, request, image_id: int, token: str):
         image = image_from_link(image_id, token)
         if not image.file or not image.file.storage.exists(image.file.name):
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         response = FileResponse(image.file.open("rb"))
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"

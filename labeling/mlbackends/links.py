@@ -7,6 +7,7 @@ it opens that image only, and only for ``ML_IMAGE_LINK_SECONDS``.
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from config.errors import NotFound
 from labeling.models import Image
@@ -26,8 +27,8 @@ def image_from_link(image_id: int, token: str) -> Image:
     try:
         signed_id = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=settings.ML_IMAGE_LINK_SECONDS)
     except signing.BadSignature:  # includes SignatureExpired
-        raise NotFound("Not found.") from None
+        raise NotFound(_("Not found.")) from None
     image = Image.objects.filter(pk=image_id).first() if signed_id == str(image_id) else None
     if image is None:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return image

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from labeling.models.project import LabelClass
 from labeling.models.task import Task
@@ -10,14 +11,14 @@ class Annotation(models.Model):
     """One annotator's work on one task: a draft until submitted."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        SKIPPED = "skipped", "Skipped"
+        DRAFT = "draft", gettext_lazy("Draft")
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        SKIPPED = "skipped", gettext_lazy("Skipped")
         REJECTED = "rejected", "Rejected"  # back with the annotator, with a comment
-        ACCEPTED = "accepted", "Accepted"
+        ACCEPTED = "accepted", gettext_lazy("Accepted")
         # Another annotation of the task was chosen: not exported, and not a
         # rejection held against its annotator.
-        SUPERSEDED = "superseded", "Superseded"
+        SUPERSEDED = "superseded", gettext_lazy("Superseded")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="annotations")
     annotator = models.ForeignKey(

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from labeling.models.project import Project
 
@@ -9,16 +10,16 @@ class Export(models.Model):
     """One numbered dataset version of a project."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", gettext_lazy("Pending")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
+        EXPIRED = "expired", gettext_lazy("Expired")
 
     class Selection(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted only"
-        SUBMITTED = "submitted", "Submitted and accepted"
-        ALL = "all", "All tasks"
+        ACCEPTED = "accepted", gettext_lazy("Accepted only")
+        SUBMITTED = "submitted", gettext_lazy("Submitted and accepted")
+        ALL = "all", gettext_lazy("All tasks")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="exports")
     version = models.PositiveIntegerField()

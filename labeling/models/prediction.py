@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from labeling.models.annotation import Annotation
 from labeling.models.project import Project
@@ -13,9 +14,9 @@ class MLBackend(models.Model):
     """A model server of a project, speaking the Label Studio ML backend protocol."""
 
     class State(models.TextChoices):
-        UNKNOWN = "unknown", "Not checked yet"
-        CONNECTED = "connected", "Connected"
-        ERROR = "error", "Error"
+        UNKNOWN = "unknown", gettext_lazy("Not checked yet")
+        CONNECTED = "connected", gettext_lazy("Connected")
+        ERROR = "error", gettext_lazy("Error")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ml_backends")
     name = models.CharField(max_length=100)
@@ -43,14 +44,14 @@ class ModelRun(models.Model):
     """One prediction or training run of a backend over some tasks (a Celery job)."""
 
     class Kind(models.TextChoices):
-        PREDICT = "predict", "Prediction"
-        TRAIN = "train", "Training"
+        PREDICT = "predict", gettext_lazy("Prediction")
+        TRAIN = "train", gettext_lazy("Training")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="model_runs")
     backend = models.ForeignKey(MLBackend, on_delete=models.CASCADE, related_name="runs")
@@ -84,8 +85,8 @@ class Prediction(models.Model):
     """A model's boxes for one task, in original-image pixels."""
 
     class Source(models.TextChoices):
-        IMPORT = "import", "COCO import"
-        BACKEND = "backend", "ML backend"
+        IMPORT = "import", gettext_lazy("COCO import")
+        BACKEND = "backend", gettext_lazy("ML backend")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="predictions")
     model_version = models.CharField(max_length=200)

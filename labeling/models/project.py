@@ -69,6 +69,9 @@ class LabelClass(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
     order = models.PositiveIntegerField(default=0)
+    # What people read, per language ({"zh-hans": "牦牛", "bo": "གཡག"}); ``name`` stays
+    # what every dataset carries (labeling/label_names.py).
+    display_names = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["project", "order", "id"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from labeling.models.annotation import Annotation
 from labeling.models.task import Task
@@ -8,9 +9,9 @@ from labeling.models.task import Task
 
 class Review(models.Model):
     class Decision(models.TextChoices):
-        ACCEPT = "accept", "Accept"
-        REJECT = "reject", "Reject"
-        FIX = "fix", "Fix and accept"
+        ACCEPT = "accept", gettext_lazy("Accept")
+        REJECT = "reject", gettext_lazy("Reject")
+        FIX = "fix", gettext_lazy("Fix and accept")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reviews")
     annotation = models.ForeignKey(
@@ -40,9 +41,9 @@ class QualityReport(models.Model):
     """The automatic checks' verdict on one version of one annotation."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Pending")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     annotation = models.ForeignKey(
         Annotation, on_delete=models.CASCADE, related_name="quality_reports"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from labeling.models.image import Image
 from labeling.models.project import Project
@@ -10,8 +11,8 @@ class Task(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"  # still needs annotations
         SUBMITTED = "submitted", "Submitted"  # every slot submitted; quality check pending
-        REVIEW = "review", "In review"
-        ACCEPTED = "accepted", "Accepted"
+        REVIEW = "review", gettext_lazy("In review")
+        ACCEPTED = "accepted", gettext_lazy("Accepted")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
     image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="task")
@@ -60,10 +61,10 @@ class Lease(models.Model):
     """A time-limited claim of one annotator on one task (or a supervisor's assignment)."""
 
     class Release(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        SKIPPED = "skipped", "Skipped"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        SUBMITTED = "submitted", gettext_lazy("Submitted")
+        SKIPPED = "skipped", gettext_lazy("Skipped")
+        EXPIRED = "expired", gettext_lazy("Expired")
+        REVOKED = "revoked", gettext_lazy("Revoked")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="leases")
     annotator = models.ForeignKey(

@@ -73,9 +73,11 @@ FLAG_CODES = ("gold_failed", "low_agreement", "partial_agreement", "duplicate_bo
               "extreme_aspect", "border_boxes", "too_fast")
 
 
-def _flag(code: str, severity: Severity, check: str, message: str) -> Flag:
+def _flag(code: str, severity: Severity, check: str, message: str, **params) -> Flag:
+    """``message`` is stored in English; ``params`` let a reader show it in their language
+    (labeling/quality/flag_text.py)."""
     assert code in FLAG_CODES, code
-    return {"code": code, "severity": severity, "check": check, "message": message}
+    return {"code": code, "severity": severity, "check": check, "message": message, "params": params}
 
 
 def check_geometry(boxes: Sequence[BoxT], *, image_width: float, image_height: float) -> CheckResult:
@@ -102,17 +104,19 @@ def check_geometry(boxes: Sequence[BoxT], *, image_width: float, image_height: f
     flags: list[Flag] = []
     if tiny:
         flags.append(_flag("tiny_boxes", "warning", "geometry",
-                           f"{len(tiny)} box(es) under {TINY_SIDE_PX:g} px on a side"))
+                           f"{len(tiny)} box(es) under {TINY_SIDE_PX:g} px on a side",
+                           n=len(tiny), px=TINY_SIDE_PX))
     if sliver:
         flags.append(_flag("extreme_aspect", "warning", "geometry",
-                           f"{len(sliver)} box(es) more than {EXTREME_ASPECT:g}× longer than wide"))
+                           f"{len(sliver)} box(es) more than {EXTREME_ASPECT:g}× longer than wide",
+                           n=len(sliver), ratio=EXTREME_ASPECT))
     if duplicates:
         flags.append(_flag("duplicate_boxes", "red", "geometry",
                            f"{len(duplicates)} box(es) duplicate another of the same label "
-                           f"(IoU > {DUPLICATE_IOU:g})"))
+                           f"(IoU > {DUPLICATE_IOU:g})", n=len(duplicates), iou=DUPLICATE_IOU))
     if border_bulk:
         flags.append(_flag("border_boxes", "warning", "geometry",
-                           f"{len(border)} of {n} boxes touch the image border"))
+                           f"{len(border)} of {n} boxes touch the image border", n=len(border), total=n))
     bad = set(tiny) | set(sliver) | duplicates
     score = 1.0 - len(bad) / n if n else 1.0
     if border_bulk:
@@ -140,10 +144,10 @@ def check_agreement(
     flags: list[Flag] = []
     if agreement < AGREEMENT_RED:
         flags.append(_flag("low_agreement", "red", "agreement",
-                           f"agrees with the other annotators on {agreement:.0%} of boxes"))
+                           f"agrees with the other annotators on {agreement:.0%} of boxes", share=agreement))
     elif agreement < AGREEMENT_WARNING:
         flags.append(_flag("partial_agreement", "warning", "agreement",
-                           f"agrees with the other annotators on {agreement:.0%} of boxes"))
+                           f"agrees with the other annotators on {agreement:.0%} of boxes", share=agreement))
     return CheckResult(
         "agreement",
         agreement,
@@ -163,7 +167,9 @@ def check_gold(
         flags.append(_flag("gold_failed", "red", "gold",
                            f"gold F1 {scores.f1:.2f} below the pass mark {pass_mark:.2f} "
                            f"({scores.matched} of {scores.n_ref} gold boxes found, "
-                           f"{scores.n_pred - scores.matched} extra)"))
+                           f"{scores.n_pred - scores.matched} extra)",
+                           f1=scores.f1, pass_mark=pass_mark, found=scores.matched, gold=scores.n_ref,
+                           extra=scores.n_pred - scores.matched))
     return CheckResult("gold", scores.f1, flags,
                        {**scores.as_dict(), "passed": scores.f1 >= pass_mark, "pass_mark": pass_mark})
 
@@ -185,7 +191,8 @@ def check_speed(*, active_seconds: float, box_count: int, norm: float | None) ->
     flags: list[Flag] = []
     if ratio < SPEED_SHARE:
         flags.append(_flag("too_fast", "warning", "speed",
-                           f"{per_box:.1f} s per box against a project norm of {norm:.1f} s"))
+                           f"{per_box:.1f} s per box against a project norm of {norm:.1f} s",
+                           seconds=per_box, norm=norm))
     return CheckResult("speed", min(1.0, ratio / SPEED_SHARE), flags,
                        {"seconds_per_box": round(per_box, 3), "norm": round(norm, 3),
                         "ratio": round(ratio, 4)})

@@ -45,6 +45,6 @@ def test_green_report_charts_in_chromium(live_server, page, tmp_path):
     assert chart.bounding_box()["width"] > 300
     assert page.locator("[data-testid=chart-time] svg rect").count() >= 2 * 12
     assert page.locator("[data-testid=per-annotator] svg text", has_text="ann_green").count() == 1
-    assert page.locator("[data-testid=deferrals] td", has_text="bulk_quality").count() == 1
+    assert page.locator("[data-testid=deferrals] td", has_text="bulk quality checks").count() == 1
     assert all(url.startswith(live_server.url) for url in requests)
     page.screenshot(path=os.environ.get("ENERGY_SCREENSHOT") or str(tmp_path / "green.png"), full_page=True)

@@ -86,3 +86,47 @@ def test_every_page_loads_the_catalog_before_its_own_scripts(annotator):
 def test_a_user_made_without_language_follows_the_browser():
     user = make_user()
     assert user.language == ""
+
+
+def test_users_me_reads_and_saves_the_language(annotator):
+    client = api_client(annotator)
+    assert client.get("/api/v1/users/me/").json()["language"] == ""
+    response = client.patch("/api/v1/users/me/", {"language": "zh-hans"}, format="json")
+    assert response.status_code == 200 and response.json()["language"] == "zh-hans"
+    annotator.refresh_from_db()
+    assert annotator.language == "zh-hans"
+    # From now on without any header, on any client:
+    assert "未找到" in api_client(annotator).get("/api/v1/projects/999999999/").json()["detail"]
+    back = client.patch("/api/v1/users/me/", {"language": ""}, format="json")
+    assert back.json()["language"] == ""
+
+
+def test_users_me_refuses_a_language_the_site_does_not_speak(annotator):
+    client = api_client(annotator)
+    response = client.patch("/api/v1/users/me/", {"language": "bo"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_choice"
+    chinese_detail = str(response.json())
+    english = client.patch("/api/v1/users/me/", {"language": "bo"}, format="json")
+    assert english.json()["code"] == "invalid_choice"
+    assert chinese_detail != str(english.json())
+    annotator.refresh_from_db()
+    assert annotator.language == ""
+
+
+def test_a_service_refusal_is_chinese_with_the_same_code(project, supervisor, annotator):
+    """A domain error raised deep in a service (skip without a reason) follows the language too."""
+    from labeling.models import Lease
+    from tests.factories import make_task
+
+    make_task(project)
+    client = api_client(annotator)
+    task = client.post(f"/api/v1/projects/{project.pk}/tasks/next/").json()
+    assert Lease.objects.filter(task_id=task["id"], annotator=annotator).exists()
+    english = client.post(f"/api/v1/tasks/{task['id']}/skip/", {"reason": ""}, format="json")
+    chinese = client.post(f"/api/v1/tasks/{task['id']}/skip/", {"reason": ""}, format="json",
+                          HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    assert english.status_code == chinese.status_code == 400
+    assert english.json()["code"] == chinese.json()["code"]
+    assert english.json()["detail"] != chinese.json()["detail"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese.json()["detail"])

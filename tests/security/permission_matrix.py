@@ -135,6 +135,7 @@ ROWS: list[Row] = [
     Row("/api/v1/auth/token/", "POST", everyone(OK, anonymous=OK), data=_token_body),
     Row("/api/v1/users/", "POST", ADMIN_ONLY, data={"username": "newcomer", "password": "yak-herder-2026!"}),
     Row("/api/v1/users/me/", "GET", everyone(200)),
+    Row("/api/v1/users/me/", "PATCH", everyone(200), data={"language": "zh-hans"}),
     Row("/api/v1/audit/", "GET", ADMIN_ONLY),
     Row("/api/v1/projects/{project}/audit/", "GET",
         roles(anonymous=401, annotator=403, outsider=404, supervisor=200, client=403, other_client=404, admin=200)),
@@ -147,6 +148,7 @@ ROWS: list[Row] = [
     Row("/api/v1/projects/{project}/", "PATCH", MANAGE, data={"description": "changed"}),
     Row("/api/v1/projects/{project}/labels/", "GET", MEMBER_READ),
     Row("/api/v1/projects/{project}/labels/", "POST", MANAGE, data={"name": "herder"}),
+    Row("/api/v1/projects/{project}/labels/{label}/", "PATCH", MANAGE, data={"display_names": {"zh-hans": "牦牛"}}),
     Row("/api/v1/projects/{project}/members/", "GET", MANAGE),
     Row("/api/v1/projects/{project}/members/", "POST", MANAGE, data=_member_body),
     # --- image bytes ----------------------------------------------------------------------

@@ -7,14 +7,22 @@ import { request } from "./http.js";
   const form = document.getElementById("export-form");
   const errorBox = document.getElementById("export-error");
   const ACTIVE = new Set(["pending", "running"]);
+  const STATE_TEXT = {
+    pending: gettext("Pending"), running: gettext("Running"), done: gettext("Done"),
+    failed: gettext("Failed"), expired: gettext("Expired"),
+  };
+  const SELECTION_TEXT = {
+    accepted: gettext("Accepted only"), submitted: gettext("Submitted and accepted"), all: gettext("All tasks"),
+  };
   let timer = null;
 
   function size(bytes) {
     if (!bytes) return "";
-    const units = ["bytes", "KB", "MB", "GB"];
+    const units = [gettext("bytes"), "KB", "MB", "GB"];
     let value = bytes, unit = 0;
     while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-    return (unit ? value.toFixed(1) : value) + "\u00a0" + units[unit];
+    const digits = unit ? 1 : 0;
+    return l10n.number(value, { minimumFractionDigits: digits, maximumFractionDigits: digits }) + "\u00a0" + units[unit];
   }
 
   function cell(text, className) {
@@ -29,22 +37,23 @@ import { request } from "./http.js";
     tr.dataset.exportId = e.id;
     tr.dataset.state = e.state;
     tr.appendChild(cell("v" + e.version));
-    const tasks = cell(" \u00b7 " + e.status + (e.include_images ? " + images" : "") +
-      (e.zero_based_categories ? " \u00b7 0-based" : ""));
+    const tasks = cell(" \u00b7 " + (SELECTION_TEXT[e.status] || e.status) +
+      (e.include_images ? " " + gettext("+ images") : "") +
+      (e.zero_based_categories ? " \u00b7 " + gettext("0-based") : ""));
     const format = document.createElement("span");
     format.className = "format"; format.textContent = e.format.toUpperCase();
     tasks.prepend(format);
     tr.appendChild(tasks);
-    tr.appendChild(cell(e.state, "state"));
+    tr.appendChild(cell(STATE_TEXT[e.state] || e.state, "state"));
     const progressCell = cell();
     const bar = document.createElement("progress");
     bar.max = 100; bar.value = e.progress;
     const pct = document.createElement("span");
-    pct.className = "pct"; pct.textContent = " " + e.progress + "%";
+    pct.className = "pct"; pct.textContent = " " + l10n.percent(e.progress / 100);
     progressCell.append(bar, pct);
     tr.appendChild(progressCell);
     const done = e.state === "done" || e.state === "expired";
-    tr.appendChild(cell(done ? e.image_count + " / " + e.annotation_count : ""));
+    tr.appendChild(cell(done ? l10n.number(e.image_count) + " / " + l10n.number(e.annotation_count) : ""));
     tr.appendChild(cell(size(e.byte_size)));
     const shaCell = cell();
     const code = document.createElement("code");
@@ -54,12 +63,12 @@ import { request } from "./http.js";
     const action = cell();
     if (e.state === "done") {
       const a = document.createElement("a");
-      a.href = e.download_url; a.download = e.filename; a.textContent = "Download " + e.filename;
+      a.href = e.download_url; a.download = e.filename; a.textContent = interpolate(gettext("Download %(file)s"), { file: e.filename }, true);
       action.appendChild(a);
     } else if (e.state === "failed") {
       action.className = "error"; action.textContent = e.error.slice(0, 80);
     } else if (e.state === "expired") {
-      action.className = "muted"; action.textContent = "file removed";
+      action.className = "muted"; action.textContent = gettext("file removed");
     }
     tr.appendChild(action);
     return tr;
@@ -70,7 +79,7 @@ import { request } from "./http.js";
     if (!list.length) {
       const tr = document.createElement("tr");
       tr.className = "none";
-      const td = cell("No versions yet.", "muted"); td.colSpan = 8;
+      const td = cell(gettext("No versions yet."), "muted"); td.colSpan = 8;
       tr.appendChild(td); rows.appendChild(tr);
     }
     schedule(list.some((e) => ACTIVE.has(e.state)));

@@ -22,10 +22,11 @@ const entries = [];
 let active = 0;
 
 function human(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(0)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  const fixed = (v, d) => l10n.number(v, { minimumFractionDigits: d, maximumFractionDigits: d });
+  if (bytes < 1024) return `${fixed(bytes, 0)} B`;
+  if (bytes < 1024 ** 2) return `${fixed(bytes / 1024, 0)} KiB`;
+  if (bytes < 1024 ** 3) return `${fixed(bytes / 1024 ** 2, 1)} MiB`;
+  return `${fixed(bytes / 1024 ** 3, 2)} GiB`;
 }
 
 // Write a translated sentence with its %(name)s numbers as <span data-count=name> elements.
@@ -78,7 +79,7 @@ function addFile(file, label) {
   barCell.append(bar);
   const result = document.createElement("td");
   result.className = "result";
-  result.textContent = "waiting";
+  result.textContent = gettext("waiting");
   row.append(name, size, barCell, result);
   rowsBody.append(row);
   const entry = { file, row, bar, result, sent: 0, results: [] };
@@ -87,7 +88,7 @@ function addFile(file, label) {
   overall.hidden = false;
   root.querySelector("table.files").hidden = false;
   if (file.size > maxFileBytes || file.size > maxRequestBytes) {
-    finish(entry, [{ status: "error", code: "file_too_large", detail: `Larger than the limit of ${human(Math.min(maxFileBytes, maxRequestBytes))}.` }]);
+    finish(entry, [{ status: "error", code: "file_too_large", detail: interpolate(gettext("Larger than the limit of %(size)s."), { size: human(Math.min(maxFileBytes, maxRequestBytes)) }, true) }]);
   } else {
     queue.push(entry);
   }
@@ -109,12 +110,12 @@ function finish(entry, results) {
     if (r.status === "created" && r.task_id) {
       const link = document.createElement("a");
       link.href = `/annotate/tasks/${r.task_id}/`;
-      link.textContent = `task ${r.task_id}`;
-      line.append(`${inner}created · `, link);
+      link.textContent = interpolate(gettext("task %(id)s"), { id: r.task_id }, true);
+      line.append(`${inner}${gettext("created")} · `, link);
     } else if (r.status === "duplicate") {
-      line.textContent = `${inner}already in the project (task ${r.task_id ?? "?"})`;
+      line.textContent = inner + interpolate(gettext("already in the project (task %(id)s)"), { id: r.task_id ?? "?" }, true);
     } else {
-      line.textContent = `${inner}${r.detail || "refused"}`;
+      line.textContent = `${inner}${r.detail || gettext("refused")}`;
       if (r.code) line.title = r.code;
     }
     entry.result.append(line);
@@ -149,7 +150,7 @@ function assign(batch, results) {
       i += 1;
       if (name === entry.file.name) break;
     }
-    finish(entry, mine.length ? mine : [{ status: "error", detail: "No result from the server." }]);
+    finish(entry, mine.length ? mine : [{ status: "error", detail: gettext("No result from the server.") }]);
   }
 }
 
@@ -159,7 +160,7 @@ function send(batch) {
   for (const entry of batch) {
     form.append("files", entry.file, entry.file.name);
     entry.row.dataset.status = "sending";
-    entry.result.textContent = "sending";
+    entry.result.textContent = gettext("sending");
   }
   const xhr = new XMLHttpRequest();
   xhr.open("POST", url);
@@ -173,7 +174,7 @@ function send(batch) {
       left -= entry.file.size;
       entry.sent = share;
       entry.bar.value = entry.file.size ? share / entry.file.size : 1;
-      if (share >= entry.file.size) entry.result.textContent = "checking";
+      if (share >= entry.file.size) entry.result.textContent = gettext("checking");
     }
     render();
   });
@@ -187,13 +188,13 @@ function send(batch) {
     if ((xhr.status === 200 || xhr.status === 207) && Array.isArray(body)) {
       assign(batch, body);
     } else {
-      const detail = (body && body.detail) || `The server answered ${xhr.status}.`;
+      const detail = (body && body.detail) || interpolate(gettext("The server answered %(status)s."), { status: xhr.status }, true);
       for (const entry of batch) finish(entry, [{ status: "error", code: body && body.code, detail }]);
     }
     done();
   });
   xhr.addEventListener("error", () => {
-    for (const entry of batch) finish(entry, [{ status: "error", code: "network", detail: "The upload failed (network)." }]);
+    for (const entry of batch) finish(entry, [{ status: "error", code: "network", detail: gettext("The upload failed (network).") }]);
     done();
   });
   xhr.send(form);

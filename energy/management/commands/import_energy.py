@@ -7,6 +7,7 @@ numbers, and nothing is written. Importing the same file again changes nothing.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError
 from energy.models import Site
@@ -25,12 +26,12 @@ class Command(BaseCommand):
         the_site = Site.objects.filter(slug=site).first()
         if the_site is None:
             known = ", ".join(Site.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"Unknown site {site!r} (known: {known}). Nothing imported.")
+            raise CommandError(_("Unknown site %(site)s (known: %(known)s). Nothing imported.") % {"site": repr(site), "known": known})
         path = Path(file)
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {file}: {exc}. Nothing imported.") from None
+            raise CommandError(_("Cannot read %(file)s: %(exc)s. Nothing imported.") % {"file": file, "exc": exc}) from None
         records, errors = parse_csv(text, provider=f"csv:{path.name}")
         if errors:
             raise CommandError(ImportRefused(errors).detail)
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.detail) from None
         self.stdout.write(self.style.SUCCESS(
-            f"{path.name} → {the_site.slug}: {result.created} new, {result.updated} updated, "
-            f"{result.unchanged} unchanged, {result.kept} kept (better data already stored)."
+            _("%(file)s → %(site)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(kept)s kept "
+              "(better data already stored).") % {"file": path.name, "site": the_site.slug, "created": result.created,
+                                                  "updated": result.updated, "unchanged": result.unchanged,
+                                                  "kept": result.kept}
         ))

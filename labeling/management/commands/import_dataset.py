@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from config.errors import DomainError
 from labeling.export.dataset_import import IMPORT_FORMATS, dataset_import
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         try:
             # The size is checked before the file is read, as over the API.
             if path.stat().st_size > settings.COCO_IMPORT_MAX_BYTES:
-                raise CommandError(f"{file} is larger than {settings.COCO_IMPORT_MAX_BYTES} bytes (too_large)")
+                raise CommandError(_("%(file)s is larger than %(COCO_IMPORT_MAX_BYTES)s bytes (too_large)") % {"file": file, "COCO_IMPORT_MAX_BYTES": settings.COCO_IMPORT_MAX_BYTES})
             summary = dataset_import(project=target, raw=path.read_bytes(), fmt=fmt, mode=mode,
                                      model_version=model_version or path.name)
         except DomainError as exc:
@@ -42,5 +43,6 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"{target.slug}: {summary['images']} images, {summary['boxes']} boxes imported as {mode}"
+            _("%(project)s: %(images)s images, %(boxes)s boxes imported as %(mode)s")
+            % {"project": target.slug, "images": summary["images"], "boxes": summary["boxes"], "mode": mode}
         )

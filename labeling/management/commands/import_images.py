@@ -5,6 +5,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from labeling.ingest.batch import ingest_paths, summarize
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         if user:
             uploader = User.objects.filter(username=user).first()
             if uploader is None:
-                raise CommandError(f"No user {user!r}.")
+                raise CommandError(_("No user %(user)s.") % {"user": repr(user)})
         # The raw stream: the bar rewrites one line with \r, which OutputWrapper would end.
         bar = _ProgressBar(getattr(self.stderr, "_out", sys.stderr), enabled=not no_progress)
         started = time.monotonic()
@@ -51,10 +52,12 @@ class Command(BaseCommand):
         counts = summarize(results)
         for result in results:
             if result.status == "error":
-                self.stdout.write(f"  error  {result.name}: [{result.code}] {result.detail}")
+                self.stdout.write("  " + _("error") + f"  {result.name}: [{result.code}] {result.detail}")
         self.stdout.write(
-            f"{target.name}: {counts['created']} created, {counts['duplicate']} duplicates, "
-            f"{counts['error']} errors, {len(results)} files in {elapsed:.1f} s"
+            _("%(project)s: %(created)s created, %(duplicate)s duplicates, %(error)s errors, %(files)s files in "
+              "%(seconds)s s") % {"project": target.name, "created": counts["created"],
+                                  "duplicate": counts["duplicate"], "error": counts["error"],
+                                  "files": len(results), "seconds": f"{elapsed:.1f}"}
         )
 
 

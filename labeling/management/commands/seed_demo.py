@@ -1,6 +1,7 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from labeling.demo.seed import seed_demo
 
@@ -27,10 +28,11 @@ class Command(BaseCommand):
         try:
             width, height = (int(v) for v in size.lower().split("x"))
         except ValueError:
-            raise CommandError("--size takes WIDTHxHEIGHT, e.g. 1600x1200") from None
+            raise CommandError(_("--size takes WIDTHxHEIGHT, e.g. 1600x1200")) from None
         if images < 0 or annotators < 1 or not (64 <= width <= 20000 and 64 <= height <= 20000):
-            raise CommandError("--images must be >= 0, --annotators >= 1, sizes 64..20000 px")
-        self.stdout.write(f"Seeding 'Qinghai Lake survey' with {images} scenes (seed {seed})")
+            raise CommandError(_("--images must be >= 0, --annotators >= 1, sizes 64..20000 px"))
+        self.stdout.write(_("Seeding 'Qinghai Lake survey' with %(images)s scenes (seed %(seed)s)")
+                          % {"images": images, "seed": seed})
         result = seed_demo(
             images=images,
             seed=seed,
@@ -41,12 +43,13 @@ class Command(BaseCommand):
             progress=progress_bar,
         )
         self.stdout.write(
-            f"Project {result.project.name} (id {result.project.pk}): "
-            f"{result.created_images} new images, {result.project.tasks.count()} tasks"
+            _("Project %(name)s (id %(id)s): %(new)s new images, %(tasks)s tasks") % {
+                "name": result.project.name, "id": result.project.pk, "new": result.created_images,
+                "tasks": result.project.tasks.count()}
         )
         if result.passwords:
-            self.stdout.write("Demo logins:" if password else "Demo logins (shown once):")
+            self.stdout.write(_("Demo logins:") if password else _("Demo logins (shown once):"))
             for username, chosen in result.passwords.items():
                 self.stdout.write(f"  {username:<14} {chosen}")
         else:
-            self.stdout.write("Demo users already existed; their passwords are unchanged.")
+            self.stdout.write(_("Demo users already existed; their passwords are unchanged."))

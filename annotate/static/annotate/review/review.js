@@ -4,6 +4,14 @@ import { dashSample, drawAnnotatorBoxes, keepScreenSizes } from "./layers.js";
 
 const config = JSON.parse(document.getElementById("review-config").textContent);
 const labels = JSON.parse(document.getElementById("label-data").textContent);
+// Boxes name their label canonically; people read the display name of their language.
+const shownName = new Map(labels.map((l) => [l.name, l.display_name || l.name]));
+const shown = (name) => shownName.get(name) || name;
+const STATUS_TEXT = {
+  draft: gettext("draft"), submitted: gettext("submitted"), accepted: gettext("accepted"),
+  rejected: gettext("rejected"), skipped: gettext("skipped"), superseded: gettext("superseded"),
+};
+const DECISION_TEXT = { accept: gettext("accepted"), reject: gettext("rejected"), fix: gettext("fixed and accepted") };
 const queueEl = document.getElementById("queue");
 const statusEl = document.getElementById("status");
 const filters = document.getElementById("filters");
@@ -97,7 +105,14 @@ function renderWaiting(waiting) {
 }
 
 function pct(score) {
-  return score === null || score === undefined ? gettext("not scored") : `${Math.round(score * 100)}%`;
+  return score === null || score === undefined ? gettext("not scored") : l10n.percent(score);
+}
+
+function drawBoxes(group, boxes, colour, extraClass = "") {
+  for (const b of boxes) {
+    group.append(el("svg:rect", { class: `box ${extraClass}`, x: b.x, y: b.y, width: b.width, height: b.height, stroke: colour }));
+    group.append(el("svg:text", { class: "boxlabel", x: b.x + 3, y: Math.max(14, b.y - 4), text: shown(b.label) }));
+  }
 }
 
 function renderItem(item) {
@@ -132,30 +147,30 @@ function renderItem(item) {
       show, dashSample(a.colour, index),
       el("strong", { text: a.annotator.username }),
       el("span", { class: "muted", text: ` · ${interpolate(ngettext("%(n)s box", "%(n)s boxes", a.boxes.length),
-        { n: l10n.number(a.boxes.length) }, true)} · ${a.status} · ${gettext("score")} ` }),
+        { n: l10n.number(a.boxes.length) }, true)} · ${STATUS_TEXT[a.status] || a.status} · ${gettext("score")} ` }),
       el("span", { class: "score", text: pct(a.score) }));
     for (const f of a.flags) li.append(el("div", { class: `flag ${f.severity}`, "data-flag": f.code,
-      text: `${f.severity === "red" ? "Red flag" : "Warning"}: ${f.message}` }));
-    if (!a.flags.length && a.score !== null) li.append(el("div", { class: "flag muted", text: "no flags" }));
+      text: interpolate(f.severity === "red" ? gettext("Red flag: %(message)s") : gettext("Warning: %(message)s"), { message: f.message }, true) }));
+    if (!a.flags.length && a.score !== null) li.append(el("div", { class: "flag muted", text: gettext("no flags") }));
     who.append(li);
   });
-  if (item.gold_boxes) who.append(el("li", { class: "muted", text: "White dashes: the gold answer." }));
+  if (item.gold_boxes) who.append(el("li", { class: "muted", text: gettext("White dashes: the gold answer.") }));
 
-  const target = el("select", { "data-testid": "decision-annotation", "aria-label": "annotation to decide on" });
+  const target = el("select", { "data-testid": "decision-annotation", "aria-label": gettext("annotation to decide on") });
   target.style.width = "auto";
   for (const a of submitted) target.append(el("option", { value: a.id, text: `${a.annotator.username} (${pct(a.score)})` }));
   if (worst) target.value = worst.id;
-  const comment = el("textarea", { placeholder: "Comment for the annotator (required to reject)", "data-testid": "reject-comment" });
+  const comment = el("textarea", { placeholder: gettext("Comment for the annotator (required to reject)"), "data-testid": "reject-comment" });
   const card = el("article", { class: "card item", "data-testid": "review-item", "data-task": item.task.id });
 
   async function decide(payload) {
     try {
       await request("POST", `/api/v1/tasks/${item.task.id}/review/`, payload);
       card.remove();
-      say(interpolate(gettext("Task %(task)s: %(decision)s recorded."), { task: item.task.id, decision: payload.decision }, true));
+      say(interpolate(gettext("Task %(task)s: %(decision)s recorded."), { task: item.task.id, decision: DECISION_TEXT[payload.decision] || payload.decision }, true));
       await refreshCounts();
     } catch (err) {
-      say(`Task ${item.task.id}: ${err.message}`, true);
+      say(interpolate(gettext("Task %(id)s: %(error)s"), { id: item.task.id, error: err.message }, true), true);
     }
   }
   // Accept takes the annotation chosen above; the others are superseded unless "accept all".
@@ -164,22 +179,23 @@ function renderItem(item) {
   const acceptAll = el("button", { type: "button", class: "quiet", "data-testid": "decision-accept-all",
     text: gettext("Accept all"), onclick: () => decide({ decision: "accept", accept_all: true, comment: comment.value }) });
   acceptAll.hidden = submitted.length < 2;
-  const reject = el("button", { type: "button", class: "reject", "data-testid": "decision-reject", text: "Reject",
+  const reject = el("button", { type: "button", class: "reject", "data-testid": "decision-reject", text: gettext("Reject"),
     onclick: () => {
       if (!comment.value.trim()) { say(gettext("Say what to fix: a rejection needs a comment."), true); comment.focus(); return; }
       decide({ decision: "reject", comment: comment.value, annotation: Number(target.value) });
     } });
   const editor = el("div", { class: "editor" });
-  const fix = el("button", { type: "button", class: "fix", "data-testid": "decision-fix", text: "Fix boxes…",
+  const fix = el("button", { type: "button", class: "fix", "data-testid": "decision-fix", text: gettext("Fix boxes…"),
     onclick: () => {
       const chosen = item.annotations.find((a) => a.id === Number(target.value));
       startFix({ svg, editLayer, layers, editor, boxes: chosen ? chosen.boxes : [], width, height,
         onSave: (boxes) => decide({ decision: "fix", boxes, annotation: Number(target.value), comment: comment.value }) });
     } });
   card.append(el("div", {}, svg),
-    el("div", {}, el("h2", { text: `Task ${item.task.id}${item.task.is_gold ? " · gold" : ""} · ${item.image.name || ""}` }),
-      el("p", { class: "muted", text: `Worst score ${pct(item.score)}` }), who,
-      el("label", { text: "Decide on " }, target), comment,
+    el("div", {}, el("h2", { text: interpolate(gettext("Task %(id)s"), { id: item.task.id }, true)
+        + (item.task.is_gold ? " · " + gettext("gold") : "") + ` · ${item.image.name || ""}` }),
+      el("p", { class: "muted", text: interpolate(gettext("Worst score %(score)s"), { score: pct(item.score) }, true) }), who,
+      el("label", { text: gettext("Decide on") + " " }, target), comment,
       el("div", { class: "actions" }, accept, acceptAll, reject, fix), editor));
   return card;
 }
@@ -254,8 +270,8 @@ function startFix({ svg, editLayer, layers, editor, boxes, width, height, onSave
 
   function table() {
     const rows = edit.map((b, i) => {
-      const label = el("select", { "data-field": "label", "aria-label": "label" });
-      for (const l of labels) label.append(el("option", { value: l.name, text: l.name }));
+      const label = el("select", { "data-field": "label", "aria-label": gettext("label") });
+      for (const l of labels) label.append(el("option", { value: l.name, text: l.display_name || l.name }));
       label.value = b.label;
       label.addEventListener("change", () => { b.label = label.value; place(i); });
       const num = (key) => {
@@ -265,19 +281,19 @@ function startFix({ svg, editLayer, layers, editor, boxes, width, height, onSave
         return el("td", {}, input);
       };
       return el("tr", {}, el("td", {}, label), num("x"), num("y"), num("width"), num("height"),
-        el("td", {}, el("button", { type: "button", class: "quiet", text: "✕", "aria-label": "remove box",
+        el("td", {}, el("button", { type: "button", class: "quiet", text: "✕", "aria-label": gettext("remove box"),
           onclick: () => { edit.splice(i, 1); draw(); } })));
     });
-    const add = el("button", { type: "button", class: "quiet", text: "Add box", onclick: () => {
+    const add = el("button", { type: "button", class: "quiet", text: gettext("Add box"), onclick: () => {
       edit.push({ label: labels[0].name, x: width / 4, y: height / 4, width: width / 8, height: height / 8 }); draw();
     } });
-    const save = el("button", { type: "button", "data-testid": "fix-save", text: "Save fix and accept",
+    const save = el("button", { type: "button", "data-testid": "fix-save", text: gettext("Save fix and accept"),
       onclick: () => onSave(edit.map((b) => ({ label: b.label, x: b.x, y: b.y, width: b.width, height: b.height }))) });
-    const cancel = el("button", { type: "button", class: "quiet", text: "Cancel", onclick: () => {
+    const cancel = el("button", { type: "button", class: "quiet", text: gettext("Cancel"), onclick: () => {
       editLayer.replaceChildren(); editor.replaceChildren();
       for (const g of layers.values()) g.style.opacity = "";
     } });
-    editor.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ...["label", "x", "y", "width", "height", ""]
+    editor.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ...[gettext("label"), "x", "y", gettext("width"), gettext("height"), ""]
       .map((h) => el("th", { text: h })))), el("tbody", {}, ...rows)), el("div", { class: "actions" }, add, save, cancel));
   }
   draw();

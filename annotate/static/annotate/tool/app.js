@@ -20,6 +20,15 @@ import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status
 import { bindPredictionPanel, offerPredictions } from "./predictions.js";
 import { isLapsed, offerTakeBack } from "./lapsed.js";
 
+// An annotation's status in words (gettext runs when called: the catalog is loaded by then).
+function statusText(status) {
+  const words = {
+    draft: gettext("a draft"), submitted: gettext("submitted"), accepted: gettext("accepted"),
+    rejected: gettext("rejected"), skipped: gettext("skipped"), superseded: gettext("superseded"),
+  };
+  return words[status] || status;
+}
+
 const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
 
@@ -163,7 +172,7 @@ class Tool extends Editor {
         throw err;
       });
     const imageP = this.stage.setImage(task.image).catch((err) => {
-      this.notices.show("image", { kind: "error", text: `The image could not be loaded (${err.message}).` });
+      this.notices.show("image", { kind: "error", text: interpolate(gettext("The image could not be loaded (%(error)s)."), { error: err.message }, true) });
       return false;
     });
     const annotation = await annotationP;
@@ -177,7 +186,7 @@ class Tool extends Editor {
       renderSaveState(this.$("[data-save-state]"), "readonly");
       this.notices.show("readonly", {
         kind: "info",
-        title: interpolate(gettext("This task is %s."), [annotation.status]),
+        title: interpolate(gettext("This task is %s."), [statusText(annotation.status)]),
         text: gettext("It is read-only here: boxes can be looked at, not changed. Go back to your projects to label more."),
       });
     }
@@ -245,7 +254,7 @@ class Tool extends Editor {
       this.saver.block({
         kind: "stale",
         currentVersion: annotation.version,
-        detail: "The task changed on the server after these boxes were drawn in this browser.",
+        detail: gettext("The task changed on the server after these boxes were drawn in this browser."),
       });
     }
   }

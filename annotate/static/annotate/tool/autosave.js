@@ -93,7 +93,7 @@ export class Saver {
 
   _failed(err) {
     if (err instanceof OfflineError) {
-      this.state("offline", "No connection: your boxes are kept in this browser and will be saved when it is back.");
+      this.state("offline", gettext("No connection: your boxes are kept in this browser and will be saved when it is back."));
       this.timer = setTimeout(() => this.flush(), RETRY_MS);
       return;
     }
@@ -103,7 +103,7 @@ export class Saver {
       return;
     }
     if (err instanceof ApiError && err.status >= 500) {
-      this.state("error", "The server failed to save; retrying. Your boxes are kept in this browser.");
+      this.state("error", gettext("The server failed to save; retrying. Your boxes are kept in this browser."));
       this.timer = setTimeout(() => this.flush(), RETRY_MS);
       return;
     }

@@ -27,7 +27,7 @@ export function renderBoxList(list, tool) {
     for (const l of tool.labels) {
       const opt = document.createElement("option");
       opt.value = l.name;
-      opt.textContent = l.name;
+      opt.textContent = l.display_name || l.name;
       opt.selected = l.name === box.label;
       select.append(opt);
     }

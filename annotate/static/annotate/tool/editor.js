@@ -27,10 +27,20 @@ export class Editor {
       b.setAttribute("data-testid", "label-pick");
       b.style.setProperty("--label-color", l.color);
       const key = l.hotkey || (i < 9 ? i + 1 : "");
-      b.innerHTML = `<kbd></kbd> <span></span>`;
+      b.innerHTML = `<kbd></kbd> <span class="label-name"></span>`;
       b.querySelector("kbd").textContent = key;
-      b.querySelector("span").textContent = l.name;
-      b.title = interpolate(gettext("%(label)s: key %(key)s. Relabels the selected box; with none selected, the label of new boxes."), { label: l.name, key }, true);
+      b.querySelector(".label-name").textContent = l.display_name || l.name;
+      b.title = interpolate(gettext("%(label)s: key %(key)s. Relabels the selected box; with none selected, the label of new boxes."), { label: l.display_name || l.name, key }, true);
+      // Tibetan beside the page's language, where the label has it (not an interface language).
+      const tibetan = l.display_names && l.display_names.bo;
+      if (tibetan && tibetan !== l.display_name) {
+        const bo = document.createElement("span");
+        bo.className = "label-bo";
+        bo.lang = "bo";
+        bo.setAttribute("data-testid", "label-tibetan");
+        bo.textContent = tibetan;
+        b.append(" ", bo);
+      }
       b.addEventListener("click", () => this.pickLabel(l.name));
       bar.append(b);
     });
@@ -44,7 +54,13 @@ export class Editor {
       b.classList.toggle("of-selected", !!selected && b.dataset.label === selected.label);
       b.disabled = !this.editable;
     }
-    this.$("[data-current-label]").textContent = this.labelName || "";
+    this.$("[data-current-label]").textContent = this.labelDisplayName(this.labelName);
+  }
+
+  // What people read for a label's canonical name (boxes keep the canonical name).
+  labelDisplayName(name) {
+    const l = this.labelByName.get(name);
+    return (l && l.display_name) || name || "";
   }
 
   currentLabelColor() {

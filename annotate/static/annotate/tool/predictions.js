@@ -93,7 +93,7 @@ function renderPanel(tool, predictions) {
   for (const p of predictions) {
     const option = document.createElement("option");
     option.value = String(p.id);
-    option.textContent = p.score == null ? p.model_version : `${p.model_version} (${p.score.toFixed(2)})`;
+    option.textContent = p.score == null ? p.model_version : `${p.model_version} (${l10n.number(p.score, { minimumFractionDigits: 2, maximumFractionDigits: 2 })})`;
     option.selected = tool.currentPrediction ? tool.currentPrediction.id === p.id : false;
     select.append(option);
   }

@@ -132,7 +132,8 @@ export class Stage {
       ctx.strokeRect(a.x, a.y, box.width * vp.scale, box.height * vp.scale);
       ctx.setLineDash([]);
       ctx.font = "12px system-ui, sans-serif";
-      const text = box.predicted && box.score != null ? `${box.label} ${box.score.toFixed(2)}` : box.label;
+      const shown = (this.labels.get(box.label) || {}).display_name || box.label;
+      const text = box.predicted && box.score != null ? `${shown} ${l10n.number(box.score, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` : shown;
       const tw = ctx.measureText(text).width + 6;
       ctx.fillStyle = color;
       ctx.fillRect(a.x, a.y - 16, tw, 16);
@@ -181,7 +182,7 @@ export function loadImage(url) {
     const img = new Image();
     img.decoding = "async";
     img.onload = () => (img.decode ? img.decode().catch(() => {}) : Promise.resolve()).then(() => resolve(img));
-    img.onerror = () => reject(new Error(`image failed: ${url}`));
+    img.onerror = () => reject(new Error(interpolate(gettext("the image did not load: %(url)s"), { url }, true)));
     img.src = url;
   });
 }
