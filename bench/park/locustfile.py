@@ -100,9 +100,16 @@ TOKENS = _Tokens(os.environ.get("PARK_TOKENS"))
 _numbers = {"annotators": itertools.count(), "supervisors": itertools.count(), "clients": itertools.count()}
 
 
+def flow(name: str, waited_ms: float) -> None:
+    """One task's server time, summed over its calls, as a row of its own."""
+    events.request.fire(request_type="FLOW", name=name, response_time=waited_ms, response_length=0,
+                        exception=None, context={})
+
+
 class _Person(FastHttpUser):
     abstract = True
     wait_time = constant(0)
+    waited_ms = 0.0
     role = "annotators"
     prefix = "A"
 
@@ -127,7 +134,9 @@ class _Person(FastHttpUser):
         kwargs = {"headers": self.headers, "name": f"{self.prefix} {name}", "catch_response": True}
         if body is not None:
             kwargs["json"] = body
+        begun = time.perf_counter()
         with self.client.request(method, path, **kwargs) as response:
+            self.waited_ms += (time.perf_counter() - begun) * 1000
             status = response.status_code
             if status not in ok:
                 response.failure(f"{status}: {(response.text or '')[:200]}")
@@ -152,6 +161,7 @@ class Annotator(_Person):
 
     @task
     def label_one_task(self) -> None:
+        self.waited_ms = 0.0
         status, leased = self.call("next", "POST", f"/api/v1/projects/{PROJECT}/tasks/next/", {}, ok=(200, 204))
         if status != 200 or leased is None:
             gevent.sleep(10)  # nothing to label (or an error, already counted): look again later
@@ -188,6 +198,7 @@ class Annotator(_Person):
                               {"active_seconds": round(max(0.0, duration - clock), 1)})
         if status == 200:
             LEDGER.write(kind="submit", user=self.username, task=task_id, version=version)
+        flow("A per-task flow", self.waited_ms)
 
 
 class Supervisor(_Person):

@@ -29,10 +29,11 @@ import json
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
 import gevent
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.park.cadence import (  # noqa: E402
@@ -55,6 +56,7 @@ def ls_result(boxes: list[dict]) -> list[dict]:
 class _Person(FastHttpUser):
     abstract = True
     wait_time = constant(0)
+    waited_ms = 0.0
     role = "annotators"
     prefix = "A"
 
@@ -67,7 +69,9 @@ class _Person(FastHttpUser):
         kwargs = {"headers": self.headers, "name": f"{self.prefix} {name}", "catch_response": True}
         if body is not None:
             kwargs["json"] = body
+        begun = time.perf_counter()
         with self.client.request(method, path, **kwargs) as response:
+            self.waited_ms += (time.perf_counter() - begun) * 1000
             status = response.status_code
             if status not in ok:
                 response.failure(f"{status}: {(response.text or '')[:200]}")
@@ -91,6 +95,7 @@ class Annotator(_Person):
 
     @task
     def label_one_task(self) -> None:
+        self.waited_ms = 0.0
         status, leased = self.call("next", "GET", f"/api/projects/{PROJECT}/next/", ok=(200, 404))
         if status != 200 or leased is None:
             gevent.sleep(10)
@@ -116,6 +121,8 @@ class Annotator(_Person):
         if draft is not None:
             body["draft_id"] = draft
         self.call("submit", "POST", f"/api/tasks/{task_id}/annotations/?project={PROJECT}", body)
+        events.request.fire(request_type="FLOW", name="A per-task flow", response_time=self.waited_ms,
+                            response_length=0, exception=None, context={})
 
 
 class Supervisor(_Person):
