@@ -8,10 +8,12 @@ that the sign-in page keeps it after signing out.
 """
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+from drf_spectacular.authentication import SessionScheme, TokenScheme
 from rest_framework import authentication
 
 
@@ -39,14 +41,25 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            apply_user_language(request, user)
+        language = _saved_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        language = supported(getattr(user, "language", "")) if user is not None and user.is_authenticated else None
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             _set_cookie(response, language)
         return response
+
+
+def _saved_language(request: HttpRequest) -> str | None:
+    user = getattr(request, "user", None)
+    try:
+        if user is None or not user.is_authenticated:
+            return None
+    except DatabaseError:
+        # No database, no saved language: the view answers 503 in the browser's language.
+        return None
+    return supported(getattr(user, "language", ""))
 
 
 def _set_cookie(response: HttpResponse, language: str) -> None:
@@ -95,3 +108,12 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if result is not None:
             apply_user_language(request._request, result[0])
         return result
+
+
+# The schema names these as the session and token schemes they extend.
+class LanguageSessionScheme(SessionScheme):
+    target_class = "accounts.language.SessionAuthentication"
+
+
+class LanguageTokenScheme(TokenScheme):
+    target_class = "accounts.language.TokenAuthentication"

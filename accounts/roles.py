@@ -48,6 +48,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Roles a member may give others, by the member's own role (with "members.manage").
+# Staff admins give any role. Spelled out so that a narrower grant (say, a
+# "lead" who may add annotators only) is one line here.
+GRANTS: dict[str, frozenset[str]] = {
+    Role.SUPERVISOR: frozenset({Role.ANNOTATOR, Role.SUPERVISOR, Role.CLIENT}),
+}
+
+
+def role_grants(role: str | None) -> frozenset[str]:
+    """The roles a member with ``role`` may give to others in the same project."""
+    return GRANTS.get(role, frozenset()) if role is not None else frozenset()
+
+
 def role_allows(role: str | None, capability: str) -> bool:
     """Return True when a member with ``role`` holds ``capability``."""
     if capability not in CAPABILITIES:

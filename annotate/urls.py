@@ -5,7 +5,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from annotate.pages import datasets, energy, home, images, labeling, models, review, team
+from annotate.pages import (
+    datasets, energy, home, images, labeling, models, overview, project_setup, review, task_browser, team,
+)
 
 project = "annotate/projects/<int:project_id>/"
 
@@ -22,6 +24,10 @@ urlpatterns = [
     path(project + "images/", images.images_upload, name="images-upload"),
     path(project + "map/", images.images_map, name="images-map"),
     path(project + "models/", models.models_page, name="models-page"),
+    path("annotate/projects/new/", project_setup.project_new, name="project-new"),
+    path(project + "settings/", project_setup.project_settings, name="project-settings"),
+    path(project + "overview/", overview.project_overview, name="project-overview"),
+    path(project + "tasks/", task_browser.task_browser, name="task-browser"),
     # Clients and supervisors
     path(project + "datasets/", datasets.datasets, name="project-datasets"),
     path(project + "energy/", energy.project_energy_page, name="project-energy-page"),

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import CAPABILITIES, role_allows, roles_with
+from accounts.roles import CAPABILITIES, Role, role_allows, role_grants, roles_with
 from config.errors import Forbidden, NotFound
 from config.rows import Reader, fetchone
 from labeling.models import Annotation, Export, Image, Lease, Membership, Project, Task
@@ -42,6 +42,16 @@ def capabilities_held(user: User | AnonymousUser, role: str | None) -> frozenset
     if user.is_authenticated and user.is_staff:
         return frozenset(CAPABILITIES)
     return frozenset(capability for capability in CAPABILITIES if role_allows(role, capability))
+
+
+def grantable_roles(user: User | AnonymousUser, project_id: int) -> frozenset[str]:
+    """The roles ``user`` may give to members of the project (every role for admins)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_staff:
+        return frozenset(Role.values)
+    role = project_role(user, project_id)
+    return role_grants(role) if role_allows(role, "members.manage") else frozenset()
 
 
 def may_create_projects(user: User | AnonymousUser) -> bool:

@@ -2,11 +2,13 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import Role, roles_with
 from config.errors import Conflict, Forbidden
 from labeling.access import may_create_projects
 from labeling.counts import projects_with_counts
@@ -56,7 +58,9 @@ def label_create(*, project: Project, name: str, order: int | None = None, **fie
         ) from None
 
 
-def project_update(*, project: Project, **fields) -> Project:
+def project_update(*, project: Project, actor: User | None = None, **fields) -> Project:
+    """Change the project's settings; they apply from the next lease and the next quality check."""
+    changed = {name: value for name, value in fields.items() if getattr(project, name) != value}
     with transaction.atomic():
         before = project.overlap
         for name, value in fields.items():
@@ -64,6 +68,33 @@ def project_update(*, project: Project, **fields) -> Project:
         project.save(update_fields=list(fields) or None)
         if project.overlap > before:
             reopen_for_overlap(project)
+        if changed and actor is not None:
+            audit_record(actor=actor, action=Action.PROJECT_UPDATE, project_id=project.pk, target_type="project",
+                         target_id=project.pk, details={"changed": sorted(changed)})
+    return project
+
+
+def overlap_warning(project: Project, overlap: int | None = None) -> str | None:
+    """A warning when more annotators per task are asked for than the project has.
+
+    Allowed (people are added later), but until then no task can complete.
+    """
+    overlap = project.overlap if overlap is None else overlap
+    annotators = project.memberships.filter(role__in=roles_with("tasks.annotate")).count()
+    if overlap > annotators:
+        return _(
+            "Overlap %(overlap)s is more than the %(count)s annotators of this project: "
+            "no task can be finished until more annotators join."
+        ) % {"overlap": overlap, "count": annotators}
+    return None
+
+
+def project_archive(*, project: Project, actor: User, archived: bool = True) -> Project:
+    """Archive (or restore) a project: it hands out no more work; nothing is deleted."""
+    project.archived_at = timezone.now() if archived else None
+    project.save(update_fields=["archived_at"])
+    audit_record(actor=actor, action=Action.PROJECT_ARCHIVE, project_id=project.pk, target_type="project",
+                 target_id=project.pk, details={"archived": archived})
     return project
 
 

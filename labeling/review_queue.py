@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from labeling.models import Annotation, Box, Project, QualityReport, Task
 
-def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None):
+def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id: int | None = None,
+                     task_id: int | None = None):
     """``(task id, worst score, flag codes)`` of tasks in review, worst score first.
 
     Unscored tasks come first (nothing vouches for them), then the lowest score.
@@ -18,6 +19,9 @@ def review_queue_ids(*, project: Project, flag: str | None = None, annotator_id:
     reports' JSON, so a flag filter still reads every report of the queue.
     """
     tasks = Task.objects.filter(project=project, status=Task.Status.REVIEW)
+    if task_id is not None:
+        # One task, opened from the task browser.
+        tasks = tasks.filter(pk=task_id)
     if annotator_id is not None:
         tasks = tasks.filter(Exists(Annotation.objects.filter(
             task=OuterRef("pk"), annotator_id=annotator_id, status=Annotation.Status.SUBMITTED

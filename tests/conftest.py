@@ -8,8 +8,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import *  # noqa: E402,F401,F403
 
-from tests.chromium import chromium_available  # noqa: E402
-
 pytest_plugins = ["tests.chromium"]
 
 
@@ -22,6 +20,8 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     has_broker = bool(os.environ.get("CELERY_BROKER_URL"))
+    from tests.chromium import chromium_available
+
     has_chromium = chromium_available()
     force_browser = os.environ.get("BROWSER_TESTS") == "1"
     for item in items:

@@ -63,7 +63,8 @@ def project_energy_page(request: HttpRequest, project_id: int) -> HttpResponse:
         "report": report,
         "project_id": report["project_id"],
         "series_label": _("hour") if series is report["series"]["hourly"] else _("day"),
-        "chart_time": charts.stacked_energy(series, label=_("Energy and clean share over time")),
+        "chart_time": charts.stacked_energy(series, label=_("Energy and clean share over time"), tz=tz,
+                                            hourly=series is report["series"]["hourly"]),
         "chart_kind": charts.share_bars(sorted(report["by_kind"].items()), label=_("Clean share per kind of work")),
         "chart_people": charts.share_bars(
             [(r["username"], r) for r in report.get("by_annotator", [])], label=_("Clean share per annotator")

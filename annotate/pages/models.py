@@ -60,7 +60,8 @@ def models_page(request: HttpRequest, project_id: int) -> HttpResponse:
     chart = line_chart(
         title=_("Model quality on accepted work it had not seen"), days=[v["model_version"] for v in versions],
         series=[{"name": name, "colour": colour, "values": [v[key] for v in versions]} for key, name, colour in SERIES],
-        y_max=1.0, percent=True, tick=lambda version: version[:18])
+        y_max=1.0, percent=True, tick=lambda version: version[:18],
+        x_title=_("Model version"), y_title=_("mAP (%)"))
     return render(request, "annotate/models/models.html", {
         "project": project, "backends": project.ml_backends.order_by("id"),
         "runs": ModelRun.objects.filter(project=project).select_related("backend").order_by("-id")[:20],

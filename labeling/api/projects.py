@@ -56,7 +56,7 @@ class ProjectDetailView(APIView):
         project = access_project(request.user, project_id, "project.manage")
         data = ProjectUpdateSerializer(project, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        projects.project_update(project=project, **data.validated_data)
+        projects.project_update(project=project, actor=request.user, **data.validated_data)
         return Response(_project_out(request, project))
 
 

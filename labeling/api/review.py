@@ -74,6 +74,7 @@ class ReviewOutSerializer(serializers.ModelSerializer):
 class ReviewQueueFilterSerializer(serializers.Serializer):
     flag = serializers.RegexField(r"^[a-z_]{1,64}$", required=False, help_text="Only tasks with this flag code")
     annotator = IdParam(required=False, help_text="Only tasks this annotator (user id) worked on")
+    task = IdParam(required=False, help_text="Only this task (when it is in review)")
 
 
 class ReviewQueueItemSerializer(serializers.Serializer):
@@ -99,7 +100,8 @@ class ReviewQueueView(GenericAPIView):
         project = access_project(request.user, project_id, "review.work")
         filters = query_filters(request, ReviewQueueFilterSerializer)
         rows = review_queue.review_queue_ids(
-            project=project, flag=filters.get("flag"), annotator_id=filters.get("annotator")
+            project=project, flag=filters.get("flag"), annotator_id=filters.get("annotator"),
+            task_id=filters.get("task"),
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(with_annotator_colours(review_queue.review_queue_items(page)))

@@ -88,6 +88,9 @@ STRATEGIES: tuple[Strategy, ...] = (
 
 def task_lease_next(*, project: Project, annotator: User, now: datetime | None = None) -> Lease | None:
     """Return the caller's lease on their next task, or None when nothing is left."""
+    if project.archived_at is not None:
+        # An archived project hands out no more work; its data stays readable.
+        return None
     ask = LeaseRequest(project=project, annotator=annotator, now=now or timezone.now())
     with transaction.atomic():
         # A lease is bookkeeping (labeling/durability.py).

@@ -110,3 +110,14 @@ def lease_sweep_expired(*, now: datetime | None = None) -> int:
     return Lease.objects.filter(released_at__isnull=True, expires_at__lte=now).update(
         released_at=now, release_reason=Lease.Release.EXPIRED
     )
+
+
+def leases_revoke(*, task_ids: list[int], now: datetime) -> int:
+    """Release every live lease and assignment of these tasks: their slots go back to the pool.
+
+    The annotators' drafts stay theirs (and count as "seen"), so the freed slots
+    go to other annotators.
+    """
+    return Lease.objects.filter(task_id__in=task_ids, released_at__isnull=True).update(
+        released_at=now, release_reason=Lease.Release.REVOKED
+    )

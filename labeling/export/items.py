@@ -91,7 +91,8 @@ def selected_tasks(project: Project, selection: str, include_gold: bool = True):
     """The project's tasks in ``selection``; gold tasks (with their verified boxes) unless told not to."""
     if selection not in SELECTIONS:
         raise ValueError(f"unknown selection {selection!r}")
-    tasks = Task.objects.filter(project=project)
+    # Tasks a supervisor left out of datasets stay out of every format.
+    tasks = Task.objects.filter(project=project, export_excluded=False)
     statuses = _TASK_STATUSES[selection]
     chosen = Q() if statuses is None else Q(status__in=statuses)
     if include_gold:

@@ -26,6 +26,9 @@ class Task(models.Model):
     # ("finish what is open before opening more") and this keeps that order in
     # the index instead of a join per candidate.
     started = models.BooleanField(default=False)
+    # A supervisor's "leave this one out of datasets" (blurred, off-topic, a
+    # client's privacy request); the task keeps its work and its history.
+    export_excluded = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,6 +47,9 @@ class Task(models.Model):
                 fields=["project", "status", "is_gold", "-priority", "-started", "id"],
                 name="task_pool",
             ),
+            # The task browser's keyset pages: by id and by priority within a project.
+            models.Index(fields=["project", "id"], name="task_browse_id"),
+            models.Index(fields=["project", "priority", "id"], name="task_browse_priority"),
         ]
 
     def __str__(self) -> str:

@@ -68,7 +68,13 @@ class Verdict:
         return any(f["severity"] == "red" for f in self.flags)
 
 
+# Every flag code a check can raise (filters in the review queue and task browser offer these).
+FLAG_CODES = ("gold_failed", "low_agreement", "partial_agreement", "duplicate_boxes", "tiny_boxes",
+              "extreme_aspect", "border_boxes", "too_fast")
+
+
 def _flag(code: str, severity: Severity, check: str, message: str) -> Flag:
+    assert code in FLAG_CODES, code
     return {"code": code, "severity": severity, "check": check, "message": message}
 
 

@@ -8,7 +8,8 @@ from django.test import Client
 from accounts.roles import Role
 from tests.factories import add_member, make_user
 
-PROJECT_PAGES = ["", "review/", "stats/", "images/", "map/", "datasets/", "energy/", "my-work/", "gold/"]
+PROJECT_PAGES = ["", "review/", "stats/", "images/", "map/", "datasets/", "energy/", "my-work/", "gold/",
+                 "overview/", "tasks/", "settings/"]
 
 
 def _home(user, project) -> tuple[str | None, set[str]]:
@@ -33,7 +34,8 @@ def _status(user, project, page: str) -> int:
     ("role", "main", "pages"),
     [
         (Role.ANNOTATOR, "open-labeling", {"", "my-work/"}),
-        (Role.SUPERVISOR, "open-review", {"review/", "stats/", "gold/", "images/", "map/", "datasets/", "energy/"}),
+        (Role.SUPERVISOR, "open-review", {"review/", "stats/", "gold/", "images/", "map/", "datasets/", "energy/",
+                                          "overview/", "tasks/", "settings/"}),
         (Role.CLIENT, "open-datasets", {"datasets/", "energy/"}),
     ],
 )

@@ -6,6 +6,7 @@ are caught two ways: the ``securitypolicyviolation`` event, reported to the
 test from every document, and Chromium's console messages about the policy.
 """
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -53,7 +54,7 @@ def _crawl(page, origin: str, start: list[str]) -> list[str]:
         # only annotators may open); it must obey the policy like the others.
         assert response.status < 500, (url, response.status)
         assert "script-src 'self'" in response.headers.get("content-security-policy", ""), url
-        if urlparse(url).path.startswith("/annotate/projects/") and urlparse(url).path.count("/") == 4:
+        if re.fullmatch(r"/annotate/projects/\d+/", urlparse(url).path):
             wait_drawn(page)  # the labeling tool drew its task: its modules ran
         try:
             # Let fetch-driven rendering finish; pages that poll never go idle.

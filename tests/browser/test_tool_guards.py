@@ -103,6 +103,13 @@ def test_a_number_key_relabels_the_selected_box_only_and_sets_new_boxes_without_
     wait_saved(page)
     assert [b[0] for b in stored_boxes(task, user)] == ["tibetan_antelope"]
     assert current.inner_text() == "snow_leopard"
+    # The box list's label dropdown shows the whole name (room for the text and the arrow).
+    fits = page.locator(f"{ITEMS} select").first.evaluate("""s => {
+        const ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = getComputedStyle(s).font;
+        return ctx.measureText(s.value).width + 24 <= s.clientWidth;
+    }""")
+    assert fits
     # Selecting a box does not change the label of new boxes either.
     page.keyboard.press("Escape")
     drag(page, model.to_page(500, 500), model.to_page(700, 700))
@@ -117,6 +124,12 @@ def test_a_number_key_relabels_the_selected_box_only_and_sets_new_boxes_without_
     drag(page, model.to_page(900, 900), model.to_page(1000, 1000))
     wait_saved(page)
     assert [b[0] for b in stored_boxes(task, user)] == ["tibetan_antelope", "snow_leopard", "yak"]
+    # "?" lists the rule, and "?" again closes the list.
+    page.keyboard.press("?")
+    help_overlay = page.locator('[data-testid="help-overlay"]')
+    assert "relabel that box only" in help_overlay.inner_text()
+    page.keyboard.press("?")
+    assert not help_overlay.is_visible()
 
 
 def test_a_submitted_task_looks_read_only_and_all_done_disables_the_toolbar(live_server, page, setup):
@@ -131,6 +144,11 @@ def test_a_submitted_task_looks_read_only_and_all_done_disables_the_toolbar(live
     for testid in ["submit", "skip", "draw-mode"]:
         assert page.locator(f'[data-testid="{testid}"]').is_disabled()
     assert page.locator('[data-testid="label-pick"]').first.is_disabled()
+    # Without the mouse: Tab reaches the page's buttons and links, not the (gone) boxes.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('[data-testid=all-done]') !== null || "
+                         "document.activeElement.tagName === 'A' || document.activeElement.tagName === 'BUTTON'")
 
     page.goto(f"{live_server.url}/annotate/tasks/{task.pk}/")
     wait_drawn(page, task.pk)
@@ -160,6 +178,10 @@ def test_a_lease_expiry_message_takes_the_status_area_without_moving_the_image(l
     drag(page, model.to_page(100, 100), model.to_page(300, 260))
     notice = page.locator('[data-testid="notice-blocked"]')
     notice.wait_for()
+    # Meanwhile someone else took the freed slot, so taking the task back fails too.
+    other = make_user()
+    add_member(project, other, Role.ANNOTATOR)
+    Lease.objects.create(task=task, annotator=other, expires_at=timezone.now() + timezone.timedelta(hours=1))
     # A second failure (the retry) replaces the message instead of stacking under it.
     page.click('[data-testid="retry-save"]')
     page.locator('[data-testid="notice-blocked-retry"]').wait_for()
@@ -173,3 +195,34 @@ def test_a_lease_expiry_message_takes_the_status_area_without_moving_the_image(l
     page.click('[data-testid="notice-more"]')
     assert "lease on this task expired" in notice.inner_text()
     assert area.bounding_box() == area_before
+
+
+def test_an_offline_submit_says_why_and_what_to_do(live_server, page, setup):
+    project, user, task = setup
+    model = _start(page, live_server, project, user)
+    page.context.set_offline(True)
+    drag(page, model.to_page(100, 100), model.to_page(300, 300))
+    page.keyboard.press("Control+Enter")
+    notice = page.locator('[data-testid="notice-submit"]')
+    notice.wait_for()
+    text = notice.inner_text()
+    assert "no connection" in text and "submit again" in text.lower()
+    assert "message above" not in text
+    # Back online, "Submit again" submits.
+    page.context.set_offline(False)
+    page.click('[data-testid="submit-again"]')
+    page.locator('[data-testid="all-done"]').wait_for(state="visible")
+    assert len(stored_boxes(task, user)) == 1
+
+
+def test_no_box_beyond_the_projects_limit_is_drawn(live_server, page, setup):
+    project, user, task = setup
+    project.max_boxes_per_image = 1
+    project.save()
+    model = _start(page, live_server, project, user)
+    drag(page, model.to_page(100, 100), model.to_page(300, 300))
+    wait_saved(page)
+    drag(page, model.to_page(500, 500), model.to_page(700, 700))
+    assert "at most 1 box per image" in page.locator('[data-testid="notice-max-boxes"]').inner_text()
+    assert page.locator(ITEMS).count() == 1 and len(stored_boxes(task, user)) == 1
+    assert page.locator('[data-testid="notice-blocked"]').count() == 0

@@ -182,7 +182,10 @@ def test_an_expired_lease_says_so_and_keeps_the_boxes(live_server, page, setup):
     draft = json.loads(page.evaluate(f"localStorage.getItem('plateau.draft.{user.pk}.{task.pk}')"))
     assert len(draft["boxes"]) == 1
     assert stored_boxes(task, user) == []
-    # Discarding moves on to the next task and forgets the draft.
+    # Discarding forgets the boxes and asks for the next task: the lapsed task itself comes
+    # first (its slot is still free), as the server has it, without the discarded boxes.
     page.click('[data-testid="discard-draft"]')
-    page.wait_for_function(f"document.querySelector('{STAGE}').dataset.drawnTaskId !== '{task.pk}'")
+    page.locator('[data-testid="box-item"]').wait_for(state="detached")
+    wait_drawn(page, task.pk)
     assert page.evaluate(f"localStorage.getItem('plateau.draft.{user.pk}.{task.pk}')") is None
+    assert Lease.objects.filter(task=task, annotator=user, released_at__isnull=True).count() == 1

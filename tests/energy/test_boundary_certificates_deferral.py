@@ -9,7 +9,7 @@ from config import energy_meter
 from energy import deferral
 from energy.models import Certificate, DeferredJob, LedgerEntry, Site
 from energy.services import energy_record_usage, project_energy_report
-from labeling.export import tasks as export_tasks  # noqa: F401  (registers the export job)
+from labeling import jobs  # noqa: F401  (registers the export job)
 from labeling.export.jobs import export_request
 from tests.energy import jobs  # noqa: F401  (registers the test tasks)
 from tests.factories import add_member, api_client, make_project, make_task, make_user

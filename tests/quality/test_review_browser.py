@@ -72,3 +72,44 @@ def test_supervisor_reviews_in_the_browser(live_server, page, project, superviso
     assert fixed.status == "accepted" and stored[0] == pytest.approx(moved_x, abs=0.01) and stored[1] == 44
     assert Task.objects.get(pk=dup.pk).status == "accepted"
     assert sorted(Review.objects.values_list("decision", flat=True)) == ["fix", "reject"]
+
+
+def test_coincident_boxes_of_two_annotators_stay_apart_and_toggle(live_server, page, project, supervisor):
+    project.overlap = 2
+    project.save()
+    a, b = annotators(project, 2)
+    # A large image shown small: without screen-pixel sizing, captions would be ~3 px tall.
+    task = make_task(project, width=4000, height=3000, status=Task.Status.SUBMITTED)
+    same = [("yak", 1000, 1000, 400, 300)]
+    for annotation in (submit(task, a, same), submit(task, b, same)):
+        quality_check_enqueue(annotation.pk)
+
+    page.set_viewport_size({"width": 1300, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/annotate/projects/{project.pk}/review/")
+    page.fill("input[name=username]", supervisor.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    item = page.locator(f"[data-testid=review-item][data-task='{task.pk}']")
+    item.wait_for()
+    boxes = item.locator("[data-testid=review-box]")
+    first, second = boxes.nth(0), boxes.nth(1)
+    # Different dash patterns, and the second outline nested a few screen pixels outside the first.
+    assert first.get_attribute("stroke-dasharray") != second.get_attribute("stroke-dasharray")
+    inner, outer = first.bounding_box(), second.bounding_box()
+    assert outer["x"] <= inner["x"] - 3 and outer["y"] <= inner["y"] - 3
+    assert outer["width"] >= inner["width"] + 6
+    # Captions readable: about 13 screen pixels high, and not on top of each other.
+    captions = item.locator("[data-testid=review-caption]")
+    heights = [captions.nth(i).bounding_box()["height"] for i in range(2)]
+    assert all(12 <= h <= 22 for h in heights), heights
+    c0, c1 = captions.nth(0).bounding_box(), captions.nth(1).bounding_box()
+    assert abs(c0["y"] - c1["y"]) >= 12
+    # One box is "1 box".
+    first_row = item.locator("[data-testid=review-annotation]").first.inner_text()
+    assert "1 box ·" in first_row and "1 boxes" not in first_row
+    # Each annotator's boxes can be hidden and shown again.
+    toggles = item.locator("[data-testid=annotator-toggle]")
+    toggles.nth(1).uncheck()
+    assert not second.is_visible() and first.is_visible()
+    toggles.nth(1).check()
+    assert second.is_visible()

@@ -1,5 +1,7 @@
 """The review and stats pages as HTML (the queue's behaviour in Chromium is in test_review_browser)."""
 
+import re
+
 import pytest
 
 from labeling.models import Task
@@ -40,6 +42,17 @@ def test_stats_page_draws_a_chart_per_metric(client, project, supervisor, django
         assert title in html
     assert a.username in html and b.username in html
     assert "<polyline" in html or "<circle" in html  # one day of data: points
+    # Each chart: a visible title, its y axis in the reader's units, a legend entry per annotator drawn.
+    charts = html.split('<svg class="chart"')[1:]
+    for chart in charts:
+        assert 'class="chart-title"' in chart and 'class="axis-title"' in chart and 'width="100%"' in chart
+        assert chart.count('class="legend-item"') == (0 if "no data yet" in chart else 2)
+    assert sum("no data yet" not in chart for chart in charts) >= 2
+    assert ">100 %<" in charts[0] and ">tasks / hour<" in charts[2]
+    # The table: rates with sensible precision, the mean score in percent like its neighbours.
+    table = html.split('data-testid="annotator-totals"')[1].split("</table>")[0]
+    assert not re.search(r">\d+\.\d{3,}<", table)
+    assert re.search(r'<th class="num">\d+%</th></tr></tfoot>', table)  # mean score, last column
 
 
 def test_stats_page_refuses_others(client, project, annotator, outsider):

@@ -83,6 +83,9 @@ TILES = roles(anonymous=401, annotator=404, leased=ANY, outsider=404, supervisor
 # Supervisors reach the object lookup; these ids name no backend or run: 404.
 NO_SUCH_MODEL_OBJECT = roles(anonymous=401, annotator=403, outsider=404, supervisor=404, client=403, other_client=404,
                              admin=404)
+# Page forms of supervisors: a post that works redirects (OK), a refused one says why (200/400).
+PAGE_MANAGE_POST = roles(anonymous=LOGIN, annotator=403, outsider=404, supervisor=OK, client=403, other_client=404,
+                         admin=OK)
 # An annotator's own work: annotators (and admins, who hold every capability).
 OWN_WORK = roles(anonymous=401, annotator=200, outsider=404, supervisor=403, client=403, other_client=404, admin=200)
 PAGE_OWN_WORK = roles(anonymous=LOGIN, annotator=200, outsider=404, supervisor=403, client=403, other_client=404,
@@ -238,6 +241,22 @@ ROWS: list[Row] = [
     Row("/annotate/projects/{project}/stats/", "GET", PAGE_MANAGE),
     Row("/annotate/projects/{project}/map/", "GET", PAGE_MANAGE),
     Row("/annotate/projects/{project}/energy/", "GET", PAGE_REPORT),
+    # --- running a project from the browser --------------------------------------------------
+    # Anyone who supervises some project may start one; annotators and clients are refused.
+    Row("/annotate/projects/new/", "GET",
+        roles(anonymous=LOGIN, annotator=403, outsider=403, supervisor=200, client=403, other_client=403, admin=200)),
+    Row("/annotate/projects/new/", "POST",
+        roles(anonymous=LOGIN, annotator=403, outsider=403, supervisor=OK, client=403, other_client=403, admin=OK),
+        data={"name": "Yushu survey"}),
+    Row("/annotate/projects/{project}/settings/", "GET", PAGE_MANAGE),
+    Row("/annotate/projects/{project}/settings/", "POST", PAGE_MANAGE_POST,
+        data=lambda world, side: {"action": "member_add", "username": world.users["outsider"].username,
+                                  "role": "annotator"}),
+    Row("/annotate/projects/{project}/overview/", "GET", PAGE_MANAGE),
+    Row("/annotate/projects/{project}/tasks/", "GET", PAGE_MANAGE),
+    # The own side's task id is sent to both projects: on B it is a forged id.
+    Row("/annotate/projects/{project}/tasks/", "POST", PAGE_MANAGE_POST,
+        data=lambda world, side: {"action": "priority", "priority": "5", "task": [world.sides["own"]["task"]]}),
     Row("/annotate/projects/{project}/my-work/", "GET", PAGE_OWN_WORK),
     Row("/annotate/projects/{project}/gold/", "GET", PAGE_MANAGE),
 ]

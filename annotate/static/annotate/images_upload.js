@@ -15,7 +15,8 @@ const dropzone = root.querySelector(".dropzone");
 const rowsBody = root.querySelector("[data-testid=upload-rows]");
 const overall = root.querySelector("[data-testid=upload-overall]");
 const overallBar = overall.querySelector("progress");
-const counts = { done: 0, total: 0, created: 0, duplicate: 0, error: 0 };
+// Files (what was chosen) and images (what the server made of them: a zip's members one by one).
+const counts = { done: 0, total: 0, created: 0, duplicate: 0, error: 0, members: 0, zips: 0 };
 const queue = [];
 const entries = [];
 let active = 0;
@@ -27,11 +28,36 @@ function human(bytes) {
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-function render() {
-  for (const [key, value] of Object.entries(counts)) {
-    const el = overall.querySelector(`[data-count=${key}]`);
-    if (el) el.textContent = String(value);
+// Write a translated sentence with its %(name)s numbers as <span data-count=name> elements.
+function fill(el, template, values) {
+  el.replaceChildren();
+  for (const part of template.split(/(%\(\w+\)s)/)) {
+    const m = part.match(/^%\((\w+)\)s$/);
+    if (m) {
+      const span = document.createElement("span");
+      span.dataset.count = m[1];
+      span.textContent = l10n.number(values[m[1]]);
+      el.append(span);
+    } else if (part) {
+      el.append(part);
+    }
   }
+}
+
+function render() {
+  fill(overall.querySelector("[data-files-line]"),
+    ngettext("Files: %(done)s of %(total)s sent", "Files: %(done)s of %(total)s sent", counts.total), counts);
+  const images = counts.created + counts.duplicate + counts.error;
+  const parts = [
+    ngettext("Images: %(created)s created", "Images: %(created)s created", counts.created),
+    ngettext("%(duplicate)s already in the project", "%(duplicate)s already in the project", counts.duplicate),
+    ngettext("%(error)s refused", "%(error)s refused", counts.error),
+  ];
+  let line = parts.join(" · ");
+  if (counts.zips) {
+    line += " " + ngettext("(%(members)s of them from inside %(zips)s zip)", "(%(members)s of them from inside %(zips)s zips)", counts.zips);
+  }
+  fill(overall.querySelector("[data-images-line]"), images ? line : "", counts);
   const total = entries.reduce((sum, e) => sum + e.file.size, 0) || 1;
   const sent = entries.reduce((sum, e) => sum + e.sent, 0);
   overallBar.value = sent / total;
@@ -75,9 +101,11 @@ function finish(entry, results) {
   const status = statuses.includes("error") ? "error" : statuses.includes("created") ? "created" : "duplicate";
   entry.row.dataset.status = status;
   entry.result.textContent = "";
+  if (results.some((r) => r.name && r.name !== entry.file.name)) counts.zips += 1;
   for (const r of results) {
     const line = document.createElement("div");
     const inner = r.name && r.name !== entry.file.name ? `${r.name.slice(entry.file.name.length + 1)}: ` : "";
+    if (inner) counts.members += 1;
     if (r.status === "created" && r.task_id) {
       const link = document.createElement("a");
       link.href = `/annotate/tasks/${r.task_id}/`;

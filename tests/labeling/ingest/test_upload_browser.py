@@ -43,5 +43,9 @@ def test_supervisor_uploads_files_and_sees_each_result(live_server, page, tmp_pa
     assert page.evaluate("[...document.querySelectorAll('[data-testid=upload-row] progress')].every(p => p.value === 1)")
     assert page.locator("[data-count=created]").inner_text() == "7"
     assert page.locator("[data-count=done]").inner_text() == "9"
+    # Files and images are counted apart: the zip is one file, and two images.
+    assert page.locator("[data-testid=upload-files-line]").inner_text() == "Files: 9 of 9 sent"
+    assert page.locator("[data-testid=upload-images-line]").inner_text() == (
+        "Images: 7 created · 1 already in the project · 2 refused (2 of them from inside 1 zip)")
     assert Image.objects.filter(project=project).count() == 7
     assert Task.objects.filter(project=project).count() == 7

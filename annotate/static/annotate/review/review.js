@@ -1,5 +1,6 @@
 // The review queue: worst first, everyone's boxes over the image, accept / reject / fix.
 import { request } from "../http.js";
+import { dashSample, drawAnnotatorBoxes, keepScreenSizes } from "./layers.js";
 
 const config = JSON.parse(document.getElementById("review-config").textContent);
 const labels = JSON.parse(document.getElementById("label-data").textContent);
@@ -65,7 +66,10 @@ function showCounts(inQueue, counts) {
   emptyEl.hidden = inQueue > 0;
   if (inQueue === 0) {
     emptyEl.textContent = counts.waiting + counts.checking > 0
-      ? interpolate(gettext("Nothing to review right now. %(n)s task(s) wait for more annotators or for their quality check: each comes here by itself once every annotator has submitted and the check has run, or review one early below."), { n: counts.waiting + counts.checking }, true)
+      ? interpolate(ngettext(
+        "Nothing to review right now. %(n)s task waits for more annotators or for its quality check: it comes here by itself once every annotator has submitted and the check has run, or review it early below.",
+        "Nothing to review right now. %(n)s tasks wait for more annotators or for their quality check: each comes here by itself once every annotator has submitted and the check has run, or review one early below.",
+        counts.waiting + counts.checking), { n: l10n.number(counts.waiting + counts.checking) }, true)
       : gettext("Nothing to review, and nothing waiting. Tasks come here once their annotators have submitted and the quality check has run.");
   }
 }
@@ -96,13 +100,6 @@ function pct(score) {
   return score === null || score === undefined ? gettext("not scored") : `${Math.round(score * 100)}%`;
 }
 
-function drawBoxes(group, boxes, colour, extraClass = "") {
-  for (const b of boxes) {
-    group.append(el("svg:rect", { class: `box ${extraClass}`, x: b.x, y: b.y, width: b.width, height: b.height, stroke: colour }));
-    group.append(el("svg:text", { class: "boxlabel", x: b.x + 3, y: Math.max(14, b.y - 4), text: b.label }));
-  }
-}
-
 function renderItem(item) {
   const { width, height } = item.image;
   const svg = el("svg:svg", { class: "stage", viewBox: `0 0 ${width} ${height}`, "data-testid": "review-stage" });
@@ -113,32 +110,35 @@ function renderItem(item) {
     for (const b of item.gold_boxes) g.append(el("svg:rect", { class: "gold", x: b.x, y: b.y, width: b.width, height: b.height }));
     svg.append(g);
   }
-  for (const a of item.annotations) {
+  item.annotations.forEach((a, index) => {
     const g = el("svg:g", { "data-annotation": a.id });
-    drawBoxes(g, a.boxes, a.colour);
+    drawAnnotatorBoxes(g, a.boxes, a.colour, index);
     layers.set(a.id, g);
     svg.append(g);
-  }
+  });
+  keepScreenSizes(svg, width);
   const editLayer = el("svg:g", { "data-layer": "edit" });
   svg.append(editLayer);
 
   const submitted = item.annotations.filter((a) => a.status === "submitted");
   const worst = [...submitted].sort((x, y) => (x.score ?? 0) - (y.score ?? 0) || x.id - y.id)[0];
   const who = el("ul", { class: "who" });
-  for (const a of item.annotations) {
-    const show = el("input", { type: "checkbox", checked: "", "aria-label": `show ${a.annotator.username}`,
+  item.annotations.forEach((a, index) => {
+    const show = el("input", { type: "checkbox", checked: "", "data-testid": "annotator-toggle",
+      "aria-label": interpolate(gettext("show the boxes of %(name)s"), { name: a.annotator.username }, true),
       onchange: (e) => { layers.get(a.id).style.display = e.target.checked ? "" : "none"; } });
     show.style.width = "auto";
     const li = el("li", { "data-testid": "review-annotation", "data-annotation": a.id },
-      show, el("span", { class: "swatch", style: { background: a.colour } }),
+      show, dashSample(a.colour, index),
       el("strong", { text: a.annotator.username }),
-      el("span", { class: "muted", text: ` · ${a.boxes.length} boxes · ${a.status} · score ` }),
+      el("span", { class: "muted", text: ` · ${interpolate(ngettext("%(n)s box", "%(n)s boxes", a.boxes.length),
+        { n: l10n.number(a.boxes.length) }, true)} · ${a.status} · ${gettext("score")} ` }),
       el("span", { class: "score", text: pct(a.score) }));
     for (const f of a.flags) li.append(el("div", { class: `flag ${f.severity}`, "data-flag": f.code,
       text: `${f.severity === "red" ? "Red flag" : "Warning"}: ${f.message}` }));
     if (!a.flags.length && a.score !== null) li.append(el("div", { class: "flag muted", text: "no flags" }));
     who.append(li);
-  }
+  });
   if (item.gold_boxes) who.append(el("li", { class: "muted", text: "White dashes: the gold answer." }));
 
   const target = el("select", { "data-testid": "decision-annotation", "aria-label": "annotation to decide on" });

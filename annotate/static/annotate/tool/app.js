@@ -30,6 +30,7 @@ class Tool extends Editor {
     this.root = root;
     this.$ = (sel) => document.querySelector(sel);
     this.labels = [];
+    this.maxBoxes = Infinity;
     this.labelByName = new Map();
     this.labelName = null;
     this.boxes = [];
@@ -68,6 +69,7 @@ class Tool extends Editor {
     try {
       const project = await api.project(this.config.projectId);
       this.setLabels(project.labels || []);
+      this.maxBoxes = project.max_boxes_per_image || Infinity;
       const task = this.config.taskId ? await api.task(this.config.taskId) : await api.next(this.config.projectId);
       if (!task) this.allDone();
       else await this.loadTask(task);
@@ -124,16 +126,12 @@ class Tool extends Editor {
     dialog.querySelector("[data-cancel]").addEventListener("click", () => dialog.close());
   }
 
+  // What the tool says: messages.js.
   hint() { return messages.hint(this); }
-
   showReviewComment(annotation) { messages.showReviewComment(this, annotation); }
-
   showBlocked(info) { messages.showBlocked(this, info); }
-
   submitRefused() { messages.submitRefused(this); }
-
   actionFailed(what, err) { messages.actionFailed(this, what, err); }
-
   fatal(err) { messages.fatal(this, err); }
 
   focusNoticeActions() {
@@ -261,22 +259,6 @@ class Tool extends Editor {
     this.notices.clear("blocked");
     const ok = await this.saver.overwrite(version);
     if (ok) this.notices.show("saved", { kind: "info", text: gettext("Your boxes are saved."), transient: true });
-  }
-
-  async retryAfterLease() {
-    try {
-      await api.heartbeat(this.task.id, this.activity.take());
-    } catch (err) {
-      this.notices.show("blocked-retry", {
-        kind: "error",
-        title: gettext("Still refused:"),
-        text: interpolate(gettext("%s Discard your boxes to move on, or ask a supervisor to assign the task back to you."), [err.message]),
-        actions: [{ label: gettext("Discard my boxes and take the next task"), testid: "discard-draft", secondary: true, onClick: () => this.discardAndNext() }],
-      });
-      return;
-    }
-    this.notices.clear("blocked-retry");
-    this.overwrite(null);
   }
 
   async discardDraft() {

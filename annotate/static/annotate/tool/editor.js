@@ -123,6 +123,18 @@ export class Editor {
       this.notices.show("labels", { kind: "warn", text: gettext("This project has no labels yet, so no box can be drawn: ask a supervisor to add some.") });
       return;
     }
+    // The server refuses more boxes than the project allows: do not make them.
+    if (this.boxes.length >= this.maxBoxes) {
+      this.notices.show("max-boxes", {
+        kind: "warn",
+        text: interpolate(ngettext(
+          "This project allows at most %(n)s box per image: delete one (Del) before drawing another.",
+          "This project allows at most %(n)s boxes per image: delete one (Del) before drawing another.",
+          this.maxBoxes), { n: l10n.number(this.maxBoxes) }, true),
+        transient: true,
+      });
+      return;
+    }
     const image = this.stage.image;
     this.edit(() => {
       const box = clampBox({ id: uid(), label: this.labelName, ...rect, hidden: false }, image.width, image.height);

@@ -42,3 +42,22 @@ async function takeBack(tool, task) {
     tool.notices.show("lapsed-refused", { kind: "error", text: interpolate(gettext("Not taken back: %s"), [why]) });
   }
 }
+
+// "Try to save again" after a save was refused for a lapsed lease: take the
+// task back (when its slot is still free), then save the boxes held back.
+export async function retryAfterLease(tool) {
+  try {
+    tool.task.lease = await api.takeBack(tool.task.id);
+    tool.startHeartbeat();
+  } catch (err) {
+    tool.notices.show("blocked-retry", {
+      kind: "error",
+      title: gettext("Still refused:"),
+      text: interpolate(gettext("%s Discard your boxes to move on, or ask a supervisor to assign the task back to you."), [err.message]),
+      actions: [{ label: gettext("Discard my boxes and take the next task"), testid: "discard-draft", secondary: true, onClick: () => tool.discardAndNext() }],
+    });
+    return;
+  }
+  tool.notices.clear("blocked-retry");
+  tool.overwrite(null);
+}

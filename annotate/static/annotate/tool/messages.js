@@ -2,11 +2,12 @@
 // and what to do about it. Box numbers in server messages are the box list's.
 
 import { ApiError, OfflineError } from "./api.js";
+import { retryAfterLease } from "./lapsed.js";
 
 // What the status area says when there is no message: what to do next.
 export function hint(tool) {
   if (!tool.task) return "";
-  if (!tool.editable) return gettext("Read-only: look at the boxes, zoom and pan; nothing can be changed. Leave with \u201cBack to my projects\u201d (top left: Plateau Label).");
+  if (!tool.editable) return gettext("Read-only: look at the boxes, zoom and pan; nothing can be changed. Plateau Label (top left) leads back to your projects.");
   if (tool.drawMode) return gettext("Draw mode: drag anywhere to draw a box, even inside another box. N or Esc leaves draw mode.");
   if (!tool.boxes.length) return gettext("Drag on the image to draw a box; a number key picks its label first. Ctrl+Enter submits; ? lists every shortcut.");
   return gettext("Drag on empty image to draw; drag a box to move it, its handles to resize it; N draws inside boxes. Ctrl+Enter submits.");
@@ -48,7 +49,7 @@ export function showBlocked(tool, info) {
       text: interpolate(gettext("The page was idle or offline too long and the task went back to the pool. Try to save again (works if nobody took it), or discard and take the next task. %(keep)s"),
         { keep }, true),
       actions: [
-        { label: gettext("Try to save again"), testid: "retry-save", onClick: () => tool.retryAfterLease() },
+        { label: gettext("Try to save again"), testid: "retry-save", onClick: () => retryAfterLease(tool) },
         { ...discard, label: gettext("Discard my boxes and take the next task"), onClick: () => tool.discardAndNext() },
       ],
     });

@@ -33,9 +33,12 @@ function inFormControl(target) {
 export function attachShortcuts(tool) {
   window.addEventListener("keydown", (e) => {
     if (tool.modalOpen()) {
-      if (e.key === "Escape") tool.closeModals();
+      // "?" closes the help it opened; inside the skip dialog it is just a character.
+      if (e.key === "Escape" || (e.key === "?" && !inFormControl(e.target))) tool.closeModals();
       return;
     }
+    // No task (all done, or it could not open): the page's links and buttons take the keys, Tab included.
+    if (!tool.task && e.key !== "?") return;
     const ctrl = e.ctrlKey || e.metaKey;
     if (ctrl && e.key === "Enter") { e.preventDefault(); tool.submitAndNext(); return; }
     if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); tool.saveNow(); return; }
