@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/park-capacity")
     parser.add_argument("--pgdata", help="run on the project's embedded PostgreSQL in this folder (as make run does)")
     parser.add_argument("--fill", type=int, default=0, help="top the pool up to this many open tasks first")
+    parser.add_argument("--sign-in-only", action="store_true", help="sign the largest step's people in, then stop")
     parser.add_argument("--no-sign-in", action="store_true", help="people come with tokens (Label Studio)")
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -196,6 +197,13 @@ def main() -> None:
         stack = Stack(port=args.port, workers=args.workers, threads=args.threads, worker_class=args.worker_class,
                       celery_concurrency=args.celery_concurrency, log_dir=Path(args.out)).start()
     results, passed, failed = [], None, None
+    if args.sign_in_only:
+        try:
+            print(json.dumps(sign_in(args, max(int(n) for n in args.steps.split(",")))))
+        finally:
+            if stack:
+                stack.stop()
+        return
     try:
         todo = [int(n) for n in args.steps.split(",")]
         while todo:
