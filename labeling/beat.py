@@ -18,6 +18,6 @@ SCHEDULE: dict = {
     "images-orphans-sweep": {"task": "labeling.ingest.orphans_sweep", "schedule": 3600.0},
 
     # Re-queue submitted annotations whose quality job was lost (broker down,
-    # worker died). The job itself is labeling.tasks.quality_sweep_task.
-    "labeling-quality-sweep": {"task": "labeling.jobs.quality_sweep_task", "schedule": 60.0},
+    # worker died). The job is labeling.jobs.quality_sweep_task, registered under this name.
+    "labeling-quality-sweep": {"task": "labeling.quality.sweep", "schedule": 60.0},
 }

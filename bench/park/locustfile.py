@@ -16,13 +16,8 @@ does for a person drawing boxes:
   browser keeps its session, in ``PARK_TOKENS`` when set);
 - leases a task (``POST .../tasks/next/``), fetches its display image and its
   thumbnail, and today's progress (``refreshProgress`` on every next);
-- a task takes ``PARK_THINK`` seconds, uniform (default 30–60). During it the
-  person makes ``PARK_EDITS`` changes (default 3–5: three boxes drawn, some
-  moved), spread at random over the task; each change is saved
-  ``SAVE_DELAY_MS`` = 0.8 s later (``autosave.js`` debounces each change by
-  that much; changes further apart than that are one save each);
-- heartbeats every ``PARK_HEARTBEAT`` seconds (default 30 =
-  ``LABELING_TOOL_HEARTBEAT_SECONDS``) from the task's start;
+- draws, autosaves and heartbeats at the tool's cadence for ``PARK_THINK``
+  seconds (30–60; ``bench/park/cadence.py`` says how);
 - submits with its active seconds, and takes the next task at once.
 
 Supervisors poll the review queue every ``PARK_REVIEW_EVERY`` seconds (10–20)
@@ -42,30 +37,21 @@ import itertools
 import json
 import os
 import random
+import sys
 import threading
+import time
+from pathlib import Path
 
 import gevent
-from locust import FastHttpUser, constant, task
+from locust import FastHttpUser, constant, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.park.cadence import (  # noqa: E402
+    CLIENTS, EXPORT_EVERY_S, HEARTBEAT_S, REVIEW_EVERY, SUPERVISORS, THINK, next_boxes, task_plan,
+)
 
 STATE = json.loads(open(os.environ.get("PARK_STATE", "bench/.park-state.json")).read())
 PROJECT = STATE["project"]
-
-
-def _span(name: str, default: str) -> tuple[float, float]:
-    low, _, high = os.environ.get(name, default).partition(",")
-    return float(low), float(high or low)
-
-
-THINK = _span("PARK_THINK", "30,60")
-EDITS = tuple(int(n) for n in _span("PARK_EDITS", "3,5"))
-HEARTBEAT_S = float(os.environ.get("PARK_HEARTBEAT", "30"))
-SAVE_DELAY_S = 0.8  # SAVE_DELAY_MS in autosave.js
-REVIEW_EVERY = _span("PARK_REVIEW_EVERY", "10,20")
-EXPORT_EVERY_S = float(os.environ.get("PARK_EXPORT_EVERY", "180"))
-SUPERVISORS = int(os.environ.get("PARK_SUPERVISORS", "3"))
-CLIENTS = int(os.environ.get("PARK_CLIENTS", "1"))
-LABELS = ("yak", "snow_leopard", "tibetan_antelope", "herder_tent")
-WIDTH, HEIGHT = 640, 480
 
 
 class _Ledger:
@@ -84,6 +70,13 @@ class _Ledger:
 
 
 LEDGER = _Ledger(os.environ.get("PARK_LEDGER"))
+
+
+@events.request.add_listener
+def _failed(request_type, name, response_time, response_length, exception=None, **kwargs) -> None:
+    # When each failure happened: the fault drills measure error bursts from these.
+    if exception is not None:
+        LEDGER.write(kind="failure", name=name, at=time.time(), error=str(exception)[:120])
 
 
 class _Tokens:
@@ -107,9 +100,16 @@ TOKENS = _Tokens(os.environ.get("PARK_TOKENS"))
 _numbers = {"annotators": itertools.count(), "supervisors": itertools.count(), "clients": itertools.count()}
 
 
+def flow(name: str, waited_ms: float) -> None:
+    """One task's server time, summed over its calls, as a row of its own."""
+    events.request.fire(request_type="FLOW", name=name, response_time=waited_ms, response_length=0,
+                        exception=None, context={})
+
+
 class _Person(FastHttpUser):
     abstract = True
     wait_time = constant(0)
+    waited_ms = 0.0
     role = "annotators"
     prefix = "A"
 
@@ -134,7 +134,9 @@ class _Person(FastHttpUser):
         kwargs = {"headers": self.headers, "name": f"{self.prefix} {name}", "catch_response": True}
         if body is not None:
             kwargs["json"] = body
+        begun = time.perf_counter()
         with self.client.request(method, path, **kwargs) as response:
+            self.waited_ms += (time.perf_counter() - begun) * 1000
             status = response.status_code
             if status not in ok:
                 response.failure(f"{status}: {(response.text or '')[:200]}")
@@ -151,15 +153,6 @@ class _Person(FastHttpUser):
 class Annotator(_Person):
     role, prefix = "annotators", "A"
 
-    def _boxes(self, count: int) -> list[dict]:
-        rng = self.rng
-        boxes = []
-        for _ in range(count):
-            w, h = rng.uniform(12, 120), rng.uniform(10, 90)
-            boxes.append({"label": rng.choice(LABELS), "x": round(rng.uniform(0, WIDTH - w), 2),
-                          "y": round(rng.uniform(0, HEIGHT - h), 2), "width": round(w, 2), "height": round(h, 2)})
-        return boxes
-
     def on_start(self) -> None:
         super().on_start()
         self.rng = random.Random()
@@ -168,6 +161,7 @@ class Annotator(_Person):
 
     @task
     def label_one_task(self) -> None:
+        self.waited_ms = 0.0
         status, leased = self.call("next", "POST", f"/api/v1/projects/{PROJECT}/tasks/next/", {}, ok=(200, 204))
         if status != 200 or leased is None:
             gevent.sleep(10)  # nothing to label (or an error, already counted): look again later
@@ -183,27 +177,17 @@ class Annotator(_Person):
         if not (version == 0 and mine.get("status") == "draft"):
             _, current = self.call("annotation GET", "GET", f"/api/v1/tasks/{task_id}/annotation/", ok=(200, 404))
             version = (current or {}).get("version", version)
-        duration = self.rng.uniform(*THINK)
-        edits = sorted(self.rng.uniform(0.05, 0.9) * duration for _ in range(self.rng.randint(*EDITS)))
-        # A change closer than the debounce to the next one is saved with it.
-        saves = [t + SAVE_DELAY_S for i, t in enumerate(edits)
-                 if i + 1 == len(edits) or edits[i + 1] - t > SAVE_DELAY_S]
-        events = [(t, "save") for t in saves]
-        events += [(HEARTBEAT_S * k, "heartbeat") for k in range(1, int(duration // HEARTBEAT_S) + 1)]
-        events.sort()
+        duration, plan = task_plan(self.rng)
         boxes: list[dict] = []
         clock = 0.0
-        for at, kind in events:
+        for at, kind in plan:
             gevent.sleep(max(0.0, at - clock))
             clock = at
             if kind == "heartbeat":
                 self.call("heartbeat", "POST", f"/api/v1/tasks/{task_id}/heartbeat/",
                           {"active_seconds": HEARTBEAT_S})
                 continue
-            if len(boxes) < 3 or self.rng.random() < 0.3:
-                boxes = boxes + self._boxes(1)
-            else:  # a box moved
-                boxes = boxes[:-1] + self._boxes(1)
+            boxes = next_boxes(self.rng, boxes)
             status, saved = self.call("save", "PUT", f"/api/v1/tasks/{task_id}/annotation/",
                                       {"boxes": boxes, "version": version})
             if saved is not None:
@@ -214,6 +198,7 @@ class Annotator(_Person):
                               {"active_seconds": round(max(0.0, duration - clock), 1)})
         if status == 200:
             LEDGER.write(kind="submit", user=self.username, task=task_id, version=version)
+        flow("A per-task flow", self.waited_ms)
 
 
 class Supervisor(_Person):
@@ -240,6 +225,7 @@ class Client(_Person):
 
     @task
     def export(self) -> None:
+        begun = time.perf_counter()
         status, made = self.call("export request", "POST", f"/api/v1/projects/{PROJECT}/exports/",
                                  {"format": "coco", "status": "accepted"}, ok=(200, 201, 202))
         if made:
@@ -250,4 +236,6 @@ class Client(_Person):
                 gevent.sleep(2)
             if (current or {}).get("state") == "done":
                 self.call("export download", "GET", f"/api/v1/exports/{made['id']}/download/", raw=True)
+                # From the request to the file in hand, polls and waits included.
+                flow("C export, request to file", (time.perf_counter() - begun) * 1000)
         gevent.sleep(EXPORT_EVERY_S)
