@@ -36,6 +36,7 @@ import gevent
 from locust import FastHttpUser, constant, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.park.calls import timed_call  # noqa: E402
 from bench.park.cadence import (  # noqa: E402
     CLIENTS, EXPORT_EVERY_S, HEIGHT, REVIEW_EVERY, SUPERVISORS, WIDTH, next_boxes, task_plan,
 )
@@ -66,23 +67,7 @@ class _Person(FastHttpUser):
         self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
 
     def call(self, name: str, method: str, path: str, body=None, ok=(200, 201), raw: bool = False):
-        kwargs = {"headers": self.headers, "name": f"{self.prefix} {name}", "catch_response": True}
-        if body is not None:
-            kwargs["json"] = body
-        begun = time.perf_counter()
-        with self.client.request(method, path, **kwargs) as response:
-            self.waited_ms += (time.perf_counter() - begun) * 1000
-            status = response.status_code
-            if status not in ok:
-                response.failure(f"{status}: {(response.text or '')[:200]}")
-                return status, None
-            if raw or not response.content:
-                return status, None
-            try:
-                return status, response.json()
-            except ValueError:
-                response.failure("not JSON")
-                return status, None
+        return timed_call(self, name, method, path, body=body, ok=ok, raw=raw)
 
 
 class Annotator(_Person):
