@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.switch import OUT, PASSWORD, ROOT, setup_env, wait_up  # noqa: E402
+from tests.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM  # noqa: E402
 
 PORT = 8151
 VIEWPORT = {"width": 1440, "height": 900}
@@ -142,8 +143,7 @@ def main() -> None:
         try:
             wait_up(f"{base}/accounts/login/")
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                            args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+                browser = p.chromium.launch(executable_path=DEBIAN_CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport=VIEWPORT)
                 login(page, base, "annotator1")
                 shoot_tool(page, base, project_id, env)

@@ -16,6 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.switch import OUT, PASSWORD, ROOT, setup_env, wait_up  # noqa: E402
+from docs.labeling_screenshot import login  # noqa: E402
+from tests.chromium import CHROMIUM_ARGS, DEBIAN_CHROMIUM  # noqa: E402
 
 PORT = 8152
 SEED = f"""
@@ -64,14 +66,9 @@ def main() -> None:
         try:
             wait_up(f"{base}/accounts/login/")
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                            args=["--headless=new", "--no-sandbox", "--disable-gpu"])
+                browser = p.chromium.launch(executable_path=DEBIAN_CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1440, "height": 900})
-                page.goto(f"{base}/accounts/login/")
-                page.fill("input[name=username]", "supervisor1")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/")
+                login(page, base, "supervisor1")
                 shots = [
                     ("project-new.png", "/annotate/projects/new/"),
                     ("project-settings.png", f"/annotate/projects/{project_id}/settings/"),
