@@ -33,6 +33,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def _shot(page, tmp_path, name: str) -> None:
     folder = DOCS if os.environ.get("PLATEAU_SCREENSHOTS") == "1" else tmp_path
     page.screenshot(path=str(folder / name))
+
+
 # What stays Latin in a Chinese page: names, units, formats, codes, keys.
 ALLOWED_WORDS = {
     "Plateau", "Label", "Qinghai", "Lake", "survey", "annotator1", "annotator2", "supervisor1", "client1",
@@ -40,7 +42,7 @@ ALLOWED_WORDS = {
     "PUE", "GPS", "COCO", "YOLO", "VOC", "Pascal", "Ultralytics", "JSON", "SHA-256", "SHA", "zip", "F1",
     "pycocotools", "CVAT", "datumaro", "FiftyOne", "RF-DETR", "RF", "DETR", "JPEGImages/", "Annotations/",
     "ImageSets/Main/", "images/", "labels/", "data.yaml", "JPEG", "PNG", "TIFF", "WebP", "Ctrl", "Shift", "Z", "S",
-    "Enter", "Del", "Backspace", "Tab", "Space", "H", "A", "C", "F", "Esc", "N", "K", "M", "x", "y", "GET", "v1", "v",
+    "Enter", "Del", "Backspace", "Tab", "Space", "H", "A", "C", "F", "Esc", "N", "K", "M", "V", "x", "y", "GET", "v1", "v",
     "static", "qinghai-demo", "Asia/Shanghai", "UTC", "bulk_quality", "quality", "workstation", "server",
     "id", "location", "hourly", "IEA", "Electricity", "Maps", "CN-QH", "ISO", "CPU", "GHG", "g/kWh",
 }

@@ -252,9 +252,13 @@ dropzone.addEventListener("drop", async (event) => {
     addFiles(event.dataTransfer.files);
   }
 });
+function takeChosen(input) {
+  if (!input.files.length) return;
+  addFiles(input.files);
+  input.value = "";
+}
 for (const input of root.querySelectorAll("input[type=file]")) {
-  input.addEventListener("change", () => {
-    addFiles(input.files);
-    input.value = "";
-  });
+  input.addEventListener("change", () => takeChosen(input));
+  // Files chosen on a slow connection, before this script ran, fired no change we heard.
+  takeChosen(input);
 }

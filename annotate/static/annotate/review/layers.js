@@ -21,15 +21,16 @@ function svgEl(tag, attrs) {
   return node;
 }
 
-// One annotator's boxes and captions; `index` is the annotator's place on the card.
-export function drawAnnotatorBoxes(group, boxes, colour, index) {
+// One annotator's boxes and captions; `index` is the annotator's place on the card,
+// `shown` turns a canonical label name into the name people read.
+export function drawAnnotatorBoxes(group, boxes, colour, index, shown) {
   const dash = annotatorDash(index);
   group.dataset.index = String(index);
   for (const b of boxes) {
     const rect = svgEl("rect", { class: "box", stroke: colour, "data-testid": "review-box" });
     if (dash) rect.setAttribute("stroke-dasharray", dash);
     const caption = svgEl("text", { class: "boxlabel", fill: colour, "data-testid": "review-caption" });
-    caption.textContent = b.label;
+    caption.textContent = shown(b.label);
     for (const node of [rect, caption]) {
       Object.assign(node.dataset, { bx: b.x, by: b.y, bw: b.width, bh: b.height, row: index });
     }

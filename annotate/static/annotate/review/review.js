@@ -127,7 +127,7 @@ function renderItem(item) {
   }
   item.annotations.forEach((a, index) => {
     const g = el("svg:g", { "data-annotation": a.id });
-    drawAnnotatorBoxes(g, a.boxes, a.colour, index);
+    drawAnnotatorBoxes(g, a.boxes, a.colour, index, shown);
     layers.set(a.id, g);
     svg.append(g);
   });
@@ -226,7 +226,7 @@ function startFix({ svg, editLayer, layers, editor, boxes, width, height, onSave
     n.corner.setAttribute("y", b.y + b.height - handle / 2);
     n.text.setAttribute("x", b.x + 3);
     n.text.setAttribute("y", Math.max(14, b.y - 4));
-    n.text.textContent = b.label;
+    n.text.textContent = shown(b.label);
     for (const key of ["x", "y", "width", "height"]) {
       const input = editor.querySelector(`[data-testid="fix-${key}-${i}"]`);
       if (input && document.activeElement !== input) input.value = Math.round(b[key] * 100) / 100;
