@@ -61,6 +61,34 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size: shared pages (a forked worker's copy of Django) count once in all."""
+    total_kb = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+    return round(total_kb / 1024, 1)
+
+
+def _memory(args, stack) -> dict:
+    """PSS in MB of what serves the park: web, worker and database (or ``--server-pid``'s tree)."""
+    found = {}
+    if stack:
+        found = {name: _pss_mb(_tree(process.pid)) for name, process in stack.processes.items()}
+    if args.pgdata:
+        pid_file = Path(args.pgdata) / "postmaster.pid"
+        if pid_file.exists():
+            found["database"] = _pss_mb(_tree(int(pid_file.read_text().split()[0])))
+    if args.server_pid:
+        found["server"] = _pss_mb(_tree(args.server_pid))
+    found["total"] = round(sum(found.values()), 1)
+    return found
+
+
 def _tree(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
@@ -165,6 +193,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--celery-concurrency", type=int, default=1)
+    parser.add_argument("--server-pid", type=int, help="with --base: the server whose memory to report")
     parser.add_argument("--locustfile", default=str(ROOT / "bench/park/locustfile.py"))
     parser.add_argument("--state", help="the fill's state file (default: OUT/state.json)")
     parser.add_argument("--tokens", help="tokens of people signed in (default: OUT/tokens.json; one per database)")
@@ -215,6 +244,7 @@ def main() -> None:
             if stack:
                 result["web_cpu_s_per_s"] = round((_cpu_seconds(_tree(stack.processes["web"].pid)) - before)
                                                   / result["wall_s"], 2)
+            result["memory_pss_mb"] = _memory(args, stack)
             results.append(result)
             print(json.dumps({k: v for k, v in result.items() if k not in {"kinds", "errors_sample"}}),
                   file=sys.stderr, flush=True)
