@@ -144,9 +144,11 @@ def test_next_save_submit_run_a_bounded_number_of_queries(project, annotator, dj
     for _ in range(30):
         make_task(project)
     client = api_client(annotator)
+    # A process's first request also checks for deferred jobs that are due: not counted here.
+    client.get(f"/api/v1/projects/{project.pk}/my-progress/")
     for _ in range(3):
-        with django_assert_max_num_queries(13):
-            body = _next(annotator, project).json()
+        with django_assert_max_num_queries(12):
+            body = client.post(f"/api/v1/projects/{project.pk}/tasks/next/").json()
         with django_assert_max_num_queries(6):
             client.get(f"/api/v1/tasks/{body['id']}/")
         with django_assert_max_num_queries(4):
@@ -157,5 +159,5 @@ def test_next_save_submit_run_a_bounded_number_of_queries(project, annotator, dj
         with django_assert_max_num_queries(10):
             client.put(f"/api/v1/tasks/{body['id']}/annotation/", {"boxes": [YAK], "version": 0}, format="json")
         # Submit also writes the energy ledger entry and the pending quality report.
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(15):
             assert client.post(f"/api/v1/tasks/{body['id']}/submit/", {}, format="json").status_code == 200
