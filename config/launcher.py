@@ -54,10 +54,13 @@ def _children(host: str, port: str) -> list[tuple[str, list[str]]]:
     venv_bin = Path(sys.executable).parent
     # The production stack minus TLS: gunicorn's threads keep a reused browser
     # connection as cheap as a fresh one (Django's runserver adds ~40 ms to it).
+    # Four processes of two threads answered the park's load model with a lower
+    # p95 than two of four (bench/README.md, "park"); --preload imports Django
+    # once, before the fork, so the four share its memory.
     web = [
         str(venv_bin / "gunicorn"), "config.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", os.environ.get("WEB_WORKERS", "2"),
-        "--threads", "4", "--worker-class", "gthread", "--log-level", "warning",
+        "--bind", f"{host}:{port}", "--workers", os.environ.get("WEB_WORKERS", "4"),
+        "--threads", "2", "--worker-class", "gthread", "--preload", "--log-level", "warning",
     ]  # fmt: skip
     children = [("web server", web)]
     if os.environ.get("CELERY_BROKER_URL"):

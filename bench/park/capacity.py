@@ -29,6 +29,7 @@ import csv
 import http.client
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -59,6 +60,45 @@ def _cpu_seconds(pids: list[int]) -> float:
         except (OSError, IndexError, ValueError):
             pass
     return total
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size: shared pages (a forked worker's copy of Django) count once in all."""
+    total_kb = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total_kb += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+    return round(total_kb / 1024, 1)
+
+
+def _server_trees(args, stack) -> dict[str, list[int]]:
+    """The process trees that serve the park: web, worker, database (or ``--server-pid``)."""
+    trees = {name: _tree(process.pid) for name, process in stack.processes.items()} if stack else {}
+    if args.pgdata:
+        pid_file = Path(args.pgdata) / "postmaster.pid"
+        if pid_file.exists():
+            trees["database"] = _tree(int(pid_file.read_text().split()[0]))
+    if args.server_pid:
+        trees["server"] = _tree(args.server_pid)
+    return trees
+
+
+def _cpu_by_tree(args, stack) -> dict[str, float]:
+    cpu = {name: _cpu_seconds(pids) for name, pids in _server_trees(args, stack).items()}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu["load generator"] = children.ru_utime + children.ru_stime  # Locust, once it has exited
+    return cpu
+
+
+def _memory(args, stack) -> dict:
+    """PSS in MB of what serves the park: web, worker and database (or ``--server-pid``'s tree)."""
+    found = {name: _pss_mb(pids) for name, pids in _server_trees(args, stack).items()}
+    found["total"] = round(sum(found.values()), 1)
+    return found
 
 
 def _tree(pid: int) -> list[int]:
@@ -161,10 +201,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--base", help="a running server; default: start the stack")
     parser.add_argument("--port", type=int, default=8300)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--celery-concurrency", type=int, default=1)
+    parser.add_argument("--server-pid", type=int, help="with --base: the server whose memory to report")
     parser.add_argument("--locustfile", default=str(ROOT / "bench/park/locustfile.py"))
     parser.add_argument("--state", help="the fill's state file (default: OUT/state.json)")
     parser.add_argument("--tokens", help="tokens of people signed in (default: OUT/tokens.json; one per database)")
@@ -208,13 +249,15 @@ def main() -> None:
         todo = [int(n) for n in args.steps.split(",")]
         while todo:
             annotators = todo.pop(0)
-            before = _cpu_seconds(_tree(stack.processes["web"].pid)) if stack else 0.0
             signed_in = None if args.no_sign_in else sign_in(args, annotators)
+            before = _cpu_by_tree(args, stack)
             result = step(args, annotators, env)
             result["sign_in_before_step"] = signed_in
-            if stack:
-                result["web_cpu_s_per_s"] = round((_cpu_seconds(_tree(stack.processes["web"].pid)) - before)
-                                                  / result["wall_s"], 2)
+            # Cores each part used over the step (ramp and settle included): who takes the 2 cores.
+            after = _cpu_by_tree(args, stack)
+            result["cores_used"] = {name: round((after[name] - before.get(name, 0.0)) / result["wall_s"], 2)
+                                    for name in after}
+            result["memory_pss_mb"] = _memory(args, stack)
             results.append(result)
             print(json.dumps({k: v for k, v in result.items() if k not in {"kinds", "errors_sample"}}),
                   file=sys.stderr, flush=True)

@@ -14,8 +14,8 @@ does for a person drawing boxes:
 
 - signs in once (``POST /api/v1/auth/token/``; the token is kept, as the
   browser keeps its session, in ``PARK_TOKENS`` when set);
-- leases a task (``POST .../tasks/next/``), fetches its display image and its
-  thumbnail, and today's progress (``refreshProgress`` on every next);
+- leases a task (``POST .../tasks/next/``, which carries today's progress),
+  fetches its display image and its thumbnail;
 - draws, autosaves and heartbeats at the tool's cadence for ``PARK_THINK``
   seconds (30–60; ``bench/park/cadence.py`` says how);
 - submits with its active seconds, and takes the next task at once.
@@ -155,7 +155,6 @@ class Annotator(_Person):
         image = leased["image"]
         self.call("image display", "GET", image["display_url"], raw=True)
         self.call("image thumbnail", "GET", image["thumbnail_url"], raw=True)
-        self.call("my-progress", "GET", f"/api/v1/projects/{PROJECT}/my-progress/")
         mine = leased.get("annotation") or {}
         version = mine.get("version", 0)
         if not (version == 0 and mine.get("status") == "draft"):

@@ -12,7 +12,7 @@ editor makes them in the label stream:
 | --- | --- |
 | ``POST .../tasks/next/`` | ``GET /api/projects/{id}/next/`` |
 | display image, thumbnail | the image (``/data/local-files/?d=...``); there is no thumbnail |
-| my-progress | none (the stream shows no progress) |
+| today's progress (carried by "next") | none (the stream shows no progress) |
 | autosave ``PUT .../annotation/`` | first ``POST /api/tasks/{id}/drafts``, then ``PATCH /api/drafts/{id}/`` |
 | heartbeat | none: Community edition's task lock has a fixed lifetime, nothing renews it |
 | submit | ``POST /api/tasks/{id}/annotations/?project={id}`` with the draft id |

@@ -37,7 +37,7 @@ SERVER_ENV = {
 
 
 class Stack:
-    def __init__(self, *, port: int, workers: int = 2, threads: int = 4, worker_class: str = "gthread",
+    def __init__(self, *, port: int, workers: int = 4, threads: int = 2, worker_class: str = "gthread",
                  celery_concurrency: int = 1, env: dict | None = None, log_dir: Path | None = None,
                  beat: bool = True, keep_alive: int = 75) -> None:
         self.port = port
@@ -46,7 +46,7 @@ class Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         web = [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", worker_class, "--backlog", "2048",
-               "--log-level", "warning"]
+               "--preload", "--log-level", "warning"]
         if worker_class == "gthread":
             # Idle connections wait in the worker's poller, not in a thread; a
             # keep-alive longer than the heartbeat means a person's connection is

@@ -189,3 +189,13 @@ class ProgressSerializer(serializers.Serializer):
     today = serializers.IntegerField()
     total = serializers.IntegerField()
     date = serializers.DateField()
+
+
+class NextTaskSerializer(TaskSerializer):
+    """The leased task, with the annotator's progress as ``my-progress`` gives it.
+
+    The tool shows the progress on every new task: carried here, it costs one
+    query instead of a second request per task.
+    """
+
+    progress = ProgressSerializer()

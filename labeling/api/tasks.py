@@ -20,6 +20,7 @@ from labeling.api.task_serializers import (
     AnnotationWriteSerializer,
     AssignSerializer,
     HeartbeatOutSerializer,
+    NextTaskSerializer,
     ProgressSerializer,
     SkipSerializer,
     TaskSerializer,
@@ -51,7 +52,7 @@ def _valid(serializer_class, data):
 
 
 class TaskNextView(APIView):
-    @extend_schema(request=None, responses={200: TaskSerializer, 204: None})
+    @extend_schema(request=None, responses={200: NextTaskSerializer, 204: None})
     def post(self, request, project_id: int):
         project = access_project(request.user, project_id, "tasks.annotate")
         lease = assignment.task_lease_next(project=project, annotator=request.user)
@@ -59,7 +60,10 @@ class TaskNextView(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         state = getattr(lease, "annotation_state", None)
         known = {lease.task_id: state} if state else None
-        return Response(_tasks_out(request.user, [lease.task], "annotator", leases=[lease], annotations=known)[0])
+        payload = _tasks_out(request.user, [lease.task], "annotator", leases=[lease], annotations=known)[0]
+        progress = task_reads.annotator_progress(project=project, annotator=request.user)
+        payload["progress"] = ProgressSerializer(progress).data
+        return Response(payload)
 
 
 class TaskDetailView(APIView):

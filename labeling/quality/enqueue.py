@@ -62,11 +62,9 @@ def task_rescore_others(annotation_id: int) -> list[QualityReport]:
     are measured against the gold answer, not against each other: nothing to
     redo there. Call inside the transaction that changed the answer.
     """
-    head = Annotation.objects.filter(pk=annotation_id).values("task_id", "task__is_gold").first()
-    if head is None or head["task__is_gold"]:
-        return []
+    # One statement: the finished answers of the same task, none for gold.
     others = list(
-        Annotation.objects.filter(task_id=head["task_id"], status__in=SCORED)
+        Annotation.objects.filter(task__annotations__pk=annotation_id, task__is_gold=False, status__in=SCORED)
         .exclude(pk=annotation_id).values_list("pk", "version")
     )
     reports = []

@@ -81,11 +81,13 @@ class Tool extends Editor {
       this.maxBoxes = project.max_boxes_per_image || Infinity;
       const task = this.config.taskId ? await api.task(this.config.taskId) : await api.next(this.config.projectId);
       if (!task) this.allDone();
-      else await this.loadTask(task);
+      else {
+        await this.loadTask(task);
+        this.showProgress(task);
+      }
     } catch (err) {
       this.fatal(err);
     }
-    this.refreshProgress();
   }
 
   // ---- modal bits ----------------------------------------------------------
@@ -349,7 +351,6 @@ class Tool extends Editor {
 
   async nextTask(t0) {
     this.stopHeartbeat();
-    this.refreshProgress();
     const task = await api.next(this.config.projectId);
     if (this.phase) this.phase.next = performance.now() - this.phase.t;
     if (window.location.pathname !== this.config.projectUrl) {
@@ -360,6 +361,7 @@ class Tool extends Editor {
       return;
     }
     await this.loadTask(task, t0);
+    this.showProgress(task);
   }
 
   allDone() {
@@ -424,6 +426,12 @@ class Tool extends Editor {
         this.saver.block({ kind: "lease", detail: err.message });
       }
     }
+  }
+
+  // "next" carries the progress; a task opened by its address does not.
+  showProgress(task) {
+    if (task.progress) renderProgress(this.$("[data-progress]"), task.progress);
+    else this.refreshProgress();
   }
 
   async refreshProgress() {
