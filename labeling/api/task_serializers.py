@@ -176,7 +176,9 @@ class SkipSerializer(StrictSerializer):
 
 
 class AssignSerializer(StrictSerializer):
-    username = StrictCharField(max_length=150)
+    # Not trimmed: usernames hold no spaces, and a trimmed "\u0085" would be refused
+    # as blank although the schema allows it; unknown names are refused as such.
+    username = StrictCharField(max_length=150, trim_whitespace=False)
 
 
 class HeartbeatOutSerializer(serializers.Serializer):
@@ -199,3 +201,7 @@ class NextTaskSerializer(TaskSerializer):
     """
 
     progress = ProgressSerializer()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "progress"]
+        read_only_fields = fields
