@@ -11,7 +11,9 @@ export function shortcuts() {
     ["Tab / Shift+Tab", gettext("select the next / previous box")],
     ["Esc", gettext("deselect, leave draw mode, close this help")],
     ["Del / Backspace", gettext("delete the selected box")],
+    ["B", gettext("add a box with the current label in the middle of the view, selected (arrows then move it)")],
     [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel; with none selected, pan")],
+    [gettext("Alt+arrows (Shift: ×10)"), gettext("resize the selected box: move its right / bottom edge by a pixel")],
     ["H", gettext("hide / show the selected box")],
     ["Ctrl+Z / Ctrl+Shift+Z", gettext("undo / redo")],
     ["Ctrl+S", gettext("save now")],
@@ -55,10 +57,17 @@ export function attachShortcuts(tool) {
       return;
     }
     if (ctrl && (e.key === "y" || e.key === "Y")) { e.preventDefault(); tool.redo(); return; }
+    const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    if (arrow && e.altKey && !ctrl) {
+      // Also keeps Alt+Left from leaving the page (the browser's "back").
+      e.preventDefault();
+      const step = e.shiftKey ? 10 : 1;
+      tool.resizeSelected(arrow[0] * step, arrow[1] * step);
+      return;
+    }
     if (ctrl || e.altKey) return;
     if (e.key === " ") { e.preventDefault(); tool.setSpace(true); return; }
     if (/^[1-9]$/.test(e.key)) { tool.pickLabelByHotkey(Number(e.key)); return; }
-    const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
     if (arrow) {
       e.preventDefault();
       if (tool.selectedBox()) {
@@ -86,6 +95,8 @@ export function attachShortcuts(tool) {
       case "A": acceptPredictions(tool); break;
       case "c":
       case "C": clearPredictions(tool); break;
+      case "b":
+      case "B": tool.addBoxInView(); break;
       case "h":
       case "H": tool.toggleHidden(tool.selectedId); break;
       case "n":
