@@ -1,4 +1,4 @@
-"""The box tool without a mouse: B adds a box, arrows move it, Alt+arrows size it, Ctrl+Z undoes."""
+"""The box tool without a mouse: B adds a box, arrows move it, Alt+arrows size it, Ctrl+Z undoes, G leaves."""
 
 import pytest
 
@@ -76,3 +76,14 @@ def test_a_box_drawn_moved_and_resized_with_keys_alone_is_saved_in_image_pixels(
     # The API says the same, in original-image pixels.
     api = page.request.get(f"{live_server.url}/api/v1/tasks/{task.pk}/annotation/").json()
     assert [(b["label"], b["x"], b["y"], b["width"], b["height"]) for b in api["boxes"]] == boxes
+
+    # G reaches the page header (Tab walks it, Esc comes back); Enter on its first link leaves.
+    press(page, "g")
+    assert page.evaluate("document.activeElement.closest('.topbar') !== null")
+    press(page, "Tab")
+    assert page.evaluate("document.activeElement.closest('.topbar') !== null")
+    press(page, "Escape")
+    assert page.evaluate("document.activeElement.dataset.testid") == "annotation-stage"
+    press(page, "g")
+    press(page, "Enter")
+    page.wait_for_url(f"{live_server.url}/")

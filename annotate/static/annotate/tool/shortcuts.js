@@ -25,6 +25,7 @@ export function shortcuts() {
     ["A / C", gettext("accept all model predictions / clear the untouched ones")],
     ["V", gettext("show the next model version's predictions")],
     ["M", gettext("go to the buttons of the message above the image (Tab between them, Esc back)")],
+    ["G", gettext("go to the page header: my projects, language, sign out (Tab between them, Esc back)")],
     ["?", gettext("show / hide this help")],
   ];
 }
@@ -45,12 +46,13 @@ export function attachShortcuts(tool) {
     const ctrl = e.ctrlKey || e.metaKey;
     if (ctrl && e.key === "Enter") { e.preventDefault(); tool.submitAndNext(); return; }
     if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); tool.saveNow(); return; }
-    if (inFormControl(e.target)) return;
-    // Keyboard focus on a message's buttons: Tab, Enter and Space work them; Esc goes back.
-    if (e.target && e.target.closest && e.target.closest("[data-notices]")) {
+    // Keyboard focus in the page header or on a message's buttons: Tab, Enter and Space
+    // work them (the language list included); Esc goes back to the image.
+    if (e.target && e.target.closest && e.target.closest(".topbar, [data-notices]")) {
       if (e.key === "Escape") tool.stage.canvas.focus({ preventScroll: true });
       return;
     }
+    if (inFormControl(e.target)) return;
     if (ctrl && (e.key === "z" || e.key === "Z")) {
       e.preventDefault();
       if (e.shiftKey) tool.redo(); else tool.undo();
@@ -105,6 +107,8 @@ export function attachShortcuts(tool) {
       case "K": tool.openSkip(); break;
       case "m":
       case "M": tool.focusNoticeActions(); break;
+      case "g":
+      case "G": document.querySelector(".topbar a").focus(); break;
       case "v":
       case "V": cyclePrediction(tool); break;
       case "Escape": tool.setDrawMode(false); tool.select(null); break;
