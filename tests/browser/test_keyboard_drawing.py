@@ -3,7 +3,9 @@
 import pytest
 
 from accounts.roles import Role
-from tests.browser.helpers import STAGE, ViewModel, assert_close, login, make_scene_task, open_labeling, stored_boxes, wait_saved
+from tests.browser.helpers import (
+    STAGE, ViewModel, assert_close, login, make_scene_task, open_labeling, stored_boxes, wait_saved,
+)
 from tests.factories import add_member, make_project, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
