@@ -8,6 +8,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from annotate.image_map import draw_map
 from annotate.pages.guard import page_access
+from annotate.pages.task_links import task_url
 from labeling.access import access_project
 from labeling.models import Image, Project, Task
 
@@ -50,7 +51,7 @@ def images_map(request: HttpRequest, project_id: int) -> HttpResponse:
     without_gps = project.images.filter(gps_latitude__isnull=True).count()
     context = {
         "project": project,
-        "drawing": draw_map(_with_status_labels(rows)),
+        "drawing": draw_map(_with_task_links(rows, project.pk)),
         "rows": rows[:TABLE_ROWS],
         "row_count": len(rows),
         "table_limit": TABLE_ROWS,
@@ -59,9 +60,13 @@ def images_map(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "annotate/images_map.html", context)
 
 
-def _with_status_labels(rows: list[dict]) -> list[dict]:
-    """Each row's task status in words of the page's language (the code stays for the CSS class)."""
+def _with_task_links(rows: list[dict], project_id: int) -> list[dict]:
+    """Each row's task status in words of the page's language (the code stays for the CSS
+    class), and where its point and link lead."""
     labels = dict(Task.Status.choices)
     for row in rows:
         row["task_status_label"] = labels.get(row.get("task__status"), row.get("task__status"))
+        if row.get("task__id"):
+            row["task_url"] = task_url(project_id=project_id, task_id=row["task__id"],
+                                       status=row["task__status"], image_id=row["id"])
     return rows

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from annotate.pages.guard import page_access
 from annotate.pages.project_forms import BulkForm, TaskFilterForm
+from annotate.pages.task_links import task_url
 from config.errors import DomainError
 from labeling.access import access_project, has_capability
 from labeling.members import members_holding
@@ -87,6 +88,9 @@ def task_browser(request: HttpRequest, project_id: int) -> HttpResponse:
         data = form.cleaned_data
         page = page_access(task_page, project=project, filters=_filters(data), sort=data.get("sort") or "id",
                            after=data.get("after"), before=data.get("before"))
+        for row in page.rows:
+            row["task_url"] = task_url(project_id=project.pk, task_id=row["task"].pk, status=row["task"].status,
+                                       image_id=row["image"].pk)
     else:
         status = 400
     kept = {key: value for key, value in request.GET.items() if key not in ("after", "before") and value}

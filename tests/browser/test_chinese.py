@@ -41,8 +41,8 @@ ALLOWED_WORDS = {
     "English", "kWh", "Wh", "mWh", "MWh", "gCO", "gCO2e", "CO2e", "CO", "e", "g", "W", "m", "s", "B", "KiB", "MiB", "KB", "MB", "GB",
     "PUE", "GPS", "COCO", "YOLO", "VOC", "Pascal", "Ultralytics", "JSON", "SHA-256", "SHA", "zip", "F1",
     "pycocotools", "CVAT", "datumaro", "FiftyOne", "RF-DETR", "RF", "DETR", "JPEGImages/", "Annotations/",
-    "ImageSets/Main/", "images/", "labels/", "data.yaml", "JPEG", "PNG", "TIFF", "WebP", "Ctrl", "Shift", "Z", "S",
-    "Enter", "Del", "Backspace", "Tab", "Space", "H", "A", "C", "F", "Esc", "N", "K", "M", "V", "x", "y", "GET", "v1", "v",
+    "ImageSets/Main/", "images/", "labels/", "data.yaml", "JPEG", "PNG", "TIFF", "WebP", "Ctrl", "Shift", "Alt", "Z", "S",
+    "Enter", "Del", "Backspace", "Tab", "Space", "H", "A", "C", "F", "Esc", "N", "K", "M", "V", "G", "x", "y", "GET", "v1", "v",
     "static", "qinghai-demo", "Asia/Shanghai", "UTC", "bulk_quality", "quality", "workstation", "server",
     "id", "location", "hourly", "IEA", "Electricity", "Maps", "CN-QH", "ISO", "CPU", "GHG", "g/kWh",
 }

@@ -6,14 +6,13 @@ are caught two ways: the ``securitypolicyviolation`` event, reported to the
 test from every document, and Chromium's console messages about the policy.
 """
 
-import re
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from labeling.demo.seed import seed_demo
-from tests.browser.helpers import login, wait_drawn
+from tests.browser.crawl import crawl
+from tests.browser.helpers import login
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,46 +22,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`);
 });
 """
-# Links a crawler must not follow: sign-out ends the walk, raw data is not a page.
-SKIP = ("/accounts/logout/", "/api/v1/", "/api/schema/", "/admin/logout/", "/static/", "/media/")
-MAX_PAGES = 40
-
-
-def _links(page, origin: str) -> list[str]:
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
-    out = []
-    for href in hrefs:
-        url = urlparse(href)
-        if f"{url.scheme}://{url.netloc}" != origin or url.path.startswith(SKIP):
-            continue
-        # The admin is big: its index, one level of lists and their add forms are enough.
-        if url.path.startswith("/admin/") and url.path.count("/") > 5:
-            continue
-        out.append(url._replace(fragment="").geturl())
-    return out
 
 
 def _crawl(page, origin: str, start: list[str]) -> list[str]:
-    seen, queue = [], list(start)
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.append(url)
-        response = page.goto(url)
+    def visited(url, response):
         # A 403 page is a page too (the capture map links supervisors to task pages
         # only annotators may open); it must obey the policy like the others.
         assert response.status < 500, (url, response.status)
         assert "script-src 'self'" in response.headers.get("content-security-policy", ""), url
-        if re.fullmatch(r"/annotate/projects/\d+/", urlparse(url).path):
-            wait_drawn(page)  # the labeling tool drew its task: its modules ran
-        try:
-            # Let fetch-driven rendering finish; pages that poll never go idle.
-            page.wait_for_load_state("networkidle", timeout=5_000)
-        except PlaywrightTimeout:
-            pass
-        queue += [link for link in _links(page, origin) if link not in seen]
-    return seen
+
+    return crawl(page, origin, start, visited=visited)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ import { csrfToken } from "./http.js";
 
 const root = document.querySelector("[data-upload]");
 const url = root.dataset.url;
+// A new task is open: its link shows the image (the box tool is for annotators; annotate/pages/task_links.py).
+const imageUrl = (id) => root.dataset.imageUrl.replace("/0/", `/${id}/`);
 const batchFiles = Number(root.dataset.batchFiles) || 4;
 const batchBytes = Number(root.dataset.batchBytes) || 48 * 1024 * 1024;
 const maxFileBytes = Number(root.dataset.maxFileBytes);
@@ -109,7 +111,7 @@ function finish(entry, results) {
     if (inner) counts.members += 1;
     if (r.status === "created" && r.task_id) {
       const link = document.createElement("a");
-      link.href = `/annotate/tasks/${r.task_id}/`;
+      link.href = imageUrl(r.image_id);
       link.textContent = interpolate(gettext("task %(id)s"), { id: r.task_id }, true);
       line.append(`${inner}${gettext("created")} · `, link);
     } else if (r.status === "duplicate") {

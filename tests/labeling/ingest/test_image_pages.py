@@ -55,7 +55,8 @@ def test_map_places_points_linking_to_tasks(project, supervisor):
     make_image(project, 3, None, None)
     html = browser(supervisor).get(f"/annotate/projects/{project.pk}/map/").content.decode()
     assert html.count('data-testid="map-point"') == 2
-    assert f'href="/annotate/tasks/{lake.task.pk}/"' in html
+    # Supervisors see the map; the box tool is for annotators: points open the image.
+    assert f'href="/api/v1/images/{lake.pk}/display/"' in html and "/annotate/tasks/" not in html
     assert "1 without GPS" in html
     assert "°N" in html and "°E" in html
     # The image info shows position, altitude and capture time (in plateau time).

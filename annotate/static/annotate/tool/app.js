@@ -165,8 +165,10 @@ class Tool extends Editor {
     this.root.classList.remove("all-done");
     this.$("[data-workspace]").hidden = false;
     renderEnergy(this.$("[data-energy]"), task.energy);
-    // A fresh lease comes with an empty draft (version 0): no need to ask for its boxes.
-    const fresh = task.annotation && task.annotation.version === 0 && task.annotation.status === "draft";
+    // A fresh lease comes with an empty draft (version 0), and a task without an annotation
+    // of mine (null) has none to fetch: no need to ask for boxes (nor to log a 404).
+    const fresh = task.annotation === null
+      || (task.annotation && task.annotation.version === 0 && task.annotation.status === "draft");
     const annotationP = fresh
       ? Promise.resolve({ boxes: [], version: 0, status: "draft", review_comment: "" })
       : api.annotation(task.id).catch((err) => {

@@ -4,7 +4,7 @@
 // set up in Tool's constructor.
 
 import { renderBoxList } from "./boxlist.js";
-import { clampBox, moveBox } from "./geometry.js";
+import { boxInView, clampBox, moveBox, resizeBox } from "./geometry.js";
 import { uid } from "./ids.js";
 import { clearTouched, refreshPredictionPanel } from "./predictions.js";
 
@@ -189,6 +189,23 @@ export class Editor {
     const box = this.selectedBox();
     if (!box || !this.stage.image) return;
     this.edit(() => this.replaceBox(moveBox(box, dx, dy, this.stage.image.width, this.stage.image.height)));
+  }
+
+  // Drawing without a mouse (B): a box of the current label in the middle of
+  // the view, selected, so that arrows move it and Alt+arrows size it.
+  addBoxInView() {
+    const image = this.stage.image;
+    if (!image || !this.editable) return;
+    this.addBox(boxInView(this.stage.vp, this.stage.viewW, this.stage.viewH, image.width, image.height));
+  }
+
+  // Alt+arrows move the selected box's right / bottom edge, with the same
+  // limits as dragging its corner handle (inside the image, sides >= 1 px).
+  resizeSelected(dx, dy) {
+    const box = this.selectedBox();
+    const image = this.stage.image;
+    if (!box || !image) return;
+    this.edit(() => this.replaceBox(resizeBox(box, "se", dx, dy, image.width, image.height)));
   }
 
   // Hiding is a view setting: not saved, not undone.

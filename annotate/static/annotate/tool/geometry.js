@@ -115,6 +115,18 @@ export function clampBox(box, imageW, imageH) {
   return { ...box, ...fromSpans(span(box.x, box.x + box.width, imageW), span(box.y, box.y + box.height, imageH)) };
 }
 
+// The keyboard's new box (B): centred in the part of the image the stage
+// shows, a fifth of that part's width and height, inside the image and at
+// least MIN_SIDE a side. With the image panned out of sight, the whole image counts.
+export function boxInView(vp, viewW, viewH, imageW, imageH) {
+  const a = vp.toImage(0, 0), b = vp.toImage(viewW, viewH);
+  let x0 = clamp(a.x, 0, imageW), x1 = clamp(b.x, 0, imageW);
+  let y0 = clamp(a.y, 0, imageH), y1 = clamp(b.y, 0, imageH);
+  if (x1 - x0 < MIN_SIDE || y1 - y0 < MIN_SIDE) { x0 = 0; x1 = imageW; y0 = 0; y1 = imageH; }
+  const w = Math.max(MIN_SIDE, (x1 - x0) / 5), h = Math.max(MIN_SIDE, (y1 - y0) / 5);
+  return clampBox({ x: (x0 + x1 - w) / 2, y: (y0 + y1 - h) / 2, width: w, height: h }, imageW, imageH);
+}
+
 export const HANDLES = ["nw", "n", "ne", "e", "se", "s", "sw", "w"];
 
 export function handlePoints(box, vp) {

@@ -9,7 +9,7 @@ export function hint(tool) {
   if (!tool.task) return "";
   if (!tool.editable) return gettext("Read-only: look at the boxes, zoom and pan; nothing can be changed. Plateau Label (top left) leads back to your projects.");
   if (tool.drawMode) return gettext("Draw mode: drag anywhere to draw a box, even inside another box. N or Esc leaves draw mode.");
-  if (!tool.boxes.length) return gettext("Drag on the image to draw a box; a number key picks its label first. Ctrl+Enter submits; ? lists every shortcut.");
+  if (!tool.boxes.length) return gettext("Drag on the image (or press B) to draw a box; a number key picks its label first. Ctrl+Enter submits; ? lists every shortcut.");
   return gettext("Drag on empty image to draw; drag a box to move it, its handles to resize it; N draws inside boxes. Ctrl+Enter submits.");
 }
 

@@ -11,7 +11,9 @@ export function shortcuts() {
     ["Tab / Shift+Tab", gettext("select the next / previous box")],
     ["Esc", gettext("deselect, leave draw mode, close this help")],
     ["Del / Backspace", gettext("delete the selected box")],
+    ["B", gettext("add a box with the current label in the middle of the view, selected (arrows then move it)")],
     [gettext("arrows (Shift: ×10)"), gettext("nudge the selected box by a pixel; with none selected, pan")],
+    [gettext("Alt+arrows (Shift: ×10)"), gettext("resize the selected box: move its right / bottom edge by a pixel")],
     ["H", gettext("hide / show the selected box")],
     ["Ctrl+Z / Ctrl+Shift+Z", gettext("undo / redo")],
     ["Ctrl+S", gettext("save now")],
@@ -23,6 +25,7 @@ export function shortcuts() {
     ["A / C", gettext("accept all model predictions / clear the untouched ones")],
     ["V", gettext("show the next model version's predictions")],
     ["M", gettext("go to the buttons of the message above the image (Tab between them, Esc back)")],
+    ["G", gettext("go to the page header: my projects, language, sign out (Tab between them, Esc back)")],
     ["?", gettext("show / hide this help")],
   ];
 }
@@ -43,22 +46,30 @@ export function attachShortcuts(tool) {
     const ctrl = e.ctrlKey || e.metaKey;
     if (ctrl && e.key === "Enter") { e.preventDefault(); tool.submitAndNext(); return; }
     if (ctrl && (e.key === "s" || e.key === "S")) { e.preventDefault(); tool.saveNow(); return; }
-    if (inFormControl(e.target)) return;
-    // Keyboard focus on a message's buttons: Tab, Enter and Space work them; Esc goes back.
-    if (e.target && e.target.closest && e.target.closest("[data-notices]")) {
+    // Keyboard focus in the page header or on a message's buttons: Tab, Enter and Space
+    // work them (the language list included); Esc goes back to the image.
+    if (e.target && e.target.closest && e.target.closest(".topbar, [data-notices]")) {
       if (e.key === "Escape") tool.stage.canvas.focus({ preventScroll: true });
       return;
     }
+    if (inFormControl(e.target)) return;
     if (ctrl && (e.key === "z" || e.key === "Z")) {
       e.preventDefault();
       if (e.shiftKey) tool.redo(); else tool.undo();
       return;
     }
     if (ctrl && (e.key === "y" || e.key === "Y")) { e.preventDefault(); tool.redo(); return; }
+    const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    if (arrow && e.altKey && !ctrl) {
+      // Also keeps Alt+Left from leaving the page (the browser's "back").
+      e.preventDefault();
+      const step = e.shiftKey ? 10 : 1;
+      tool.resizeSelected(arrow[0] * step, arrow[1] * step);
+      return;
+    }
     if (ctrl || e.altKey) return;
     if (e.key === " ") { e.preventDefault(); tool.setSpace(true); return; }
     if (/^[1-9]$/.test(e.key)) { tool.pickLabelByHotkey(Number(e.key)); return; }
-    const arrow = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
     if (arrow) {
       e.preventDefault();
       if (tool.selectedBox()) {
@@ -86,6 +97,8 @@ export function attachShortcuts(tool) {
       case "A": acceptPredictions(tool); break;
       case "c":
       case "C": clearPredictions(tool); break;
+      case "b":
+      case "B": tool.addBoxInView(); break;
       case "h":
       case "H": tool.toggleHidden(tool.selectedId); break;
       case "n":
@@ -94,6 +107,8 @@ export function attachShortcuts(tool) {
       case "K": tool.openSkip(); break;
       case "m":
       case "M": tool.focusNoticeActions(); break;
+      case "g":
+      case "G": document.querySelector(".topbar a").focus(); break;
       case "v":
       case "V": cyclePrediction(tool); break;
       case "Escape": tool.setDrawMode(false); tool.select(null); break;
