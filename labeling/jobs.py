@@ -21,9 +21,9 @@ from config.broker import enqueue
 from energy.services import energy_record_usage
 from labeling.export import jobs as exports
 from labeling.mlbackends import runs as model_runs
-from labeling.quality.drain import quality_drain_batch
+from labeling.quality.drain import quality_drain_project
 from labeling.quality.enqueue import marker_claim, marker_clear, quality_sweep
-from labeling.quality.report import quality_report_compute
+from labeling.quality.report import quality_report_compute, report_mark_failed, report_project_id
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def quality_report_compute_task(self, report_id: int) -> str:
     cpu_start = time.process_time()
     logger.info("quality job %s started (report %s)", self.request.id, report_id)
     try:
-        project_id = _project_of(report_id)
+        project_id = report_project_id(report_id)
         if project_id is not None:
             # From now on a submit queues a new job; the ones before are drained below.
             marker_clear(project_id)
@@ -66,7 +66,7 @@ def quality_report_compute_task(self, report_id: int) -> str:
         connection.close()
         raise
     except Exception as exc:
-        _mark_failed(report_id, exc)
+        report_mark_failed(report_id, exc)
         raise
     if (outcome.result == "scored" or drained) and outcome.project_id is not None:
         energy_record_usage(
@@ -82,31 +82,12 @@ def quality_report_compute_task(self, report_id: int) -> str:
     return outcome.result
 
 
-def _project_of(report_id: int) -> int | None:
-    from labeling.models import QualityReport
-
-    return QualityReport.objects.filter(pk=report_id).values_list(
-        "annotation__task__project_id", flat=True).first()
-
-
 def _drain(project_id: int) -> int:
-    """Score the project's other pending reports in batches, for at most DRAIN_SECONDS.
-
-    While full batches keep coming, another job is queued (if none waits) so
-    that every worker process joins in.
-    """
-    deadline = time.monotonic() + DRAIN_SECONDS
-    total = 0
-    while time.monotonic() < deadline:
-        done = quality_drain_batch(project_id=project_id, limit=DRAIN_BATCH)
-        total += done
-        if done == 0:  # nothing left that another job is not already scoring
-            return total
-        if done == DRAIN_BATCH and marker_claim(project_id):
+    def hand_on() -> None:
+        if marker_claim(project_id):  # only if no other drain job waits already
             quality_drain_task.apply_async((project_id,))
-    if marker_claim(project_id):  # time is up and work remains: hand it on
-        quality_drain_task.apply_async((project_id,))
-    return total
+
+    return quality_drain_project(project_id=project_id, hand_on=hand_on, batch=DRAIN_BATCH, seconds=DRAIN_SECONDS)
 
 
 @shared_task(name="labeling.quality.drain", bind=True, autoretry_for=TRANSIENT, retry_backoff=1, retry_backoff_max=60,
@@ -119,15 +100,6 @@ def quality_drain_task(self, project_id: int) -> int:
     except TRANSIENT:
         connection.close()
         raise
-
-
-def _mark_failed(report_id: int, exc: Exception) -> None:
-    from labeling.models import QualityReport
-
-    QualityReport.objects.filter(pk=report_id, state=QualityReport.State.PENDING).update(
-        state=QualityReport.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-        finished_at=timezone.now(),
-    )
 
 
 @shared_task(name="labeling.quality.sweep")

@@ -12,13 +12,36 @@ them with one bulk update per table.
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from labeling.models import Annotation, Project, QualityReport, Task
 from labeling.quality.report import FINISHED, _boxes_by_annotation, accept_one, project_speed_norm, route_decision, score_reports, task_route
+
+
+def quality_drain_project(*, project_id: int, hand_on: Callable[[], None], batch: int = 100,
+                          seconds: float = 60.0) -> int:
+    """Score the project's pending reports in batches, for at most ``seconds``.
+
+    While full batches keep coming, ``hand_on()`` is called (it queues another
+    job if none waits) so that every worker process joins in; it is called
+    once more if time runs out with work left. Returns how many tasks were scored.
+    """
+    deadline = time.monotonic() + seconds
+    total = 0
+    while time.monotonic() < deadline:
+        done = quality_drain_batch(project_id=project_id, limit=batch)
+        total += done
+        if done == 0:  # nothing left that another job is not already scoring
+            return total
+        if done == batch:
+            hand_on()
+    hand_on()
+    return total
 
 
 def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:

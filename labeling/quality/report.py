@@ -40,6 +40,20 @@ class Outcome:
     routed_to: str | None = None
 
 
+def report_project_id(report_id: int) -> int | None:
+    """The project of a report, or None when the report is gone."""
+    return QualityReport.objects.filter(pk=report_id).values_list(
+        "annotation__task__project_id", flat=True).first()
+
+
+def report_mark_failed(report_id: int, exc: Exception) -> None:
+    """A job that crashed on a report says so on the report (only if still pending)."""
+    QualityReport.objects.filter(pk=report_id, state=QualityReport.State.PENDING).update(
+        state=QualityReport.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+        finished_at=timezone.now(),
+    )
+
+
 def quality_report_compute(*, report_id: int) -> Outcome:
     """Score the report's annotation version (and its task's other pending reports)."""
     head = (

@@ -253,3 +253,21 @@ def test_drain_scores_many_tasks_in_one_batch_and_closes_stale_reports(project):
     done, failed = (QualityReport.objects.get(annotation=made[i]) for i in (0, 4))
     assert done.score is not None and isinstance(done.metrics, dict) and done.metrics and done.finished_at
     assert failed.error == "not scored: the annotation is draft now" and failed.score is None and failed.finished_at
+
+
+def test_drain_of_a_project_hands_work_on_while_batches_are_full_and_when_time_runs_out(project):
+    from labeling.quality.drain import quality_drain_project
+
+    (user,) = annotators(project, 1)
+    for _ in range(3):
+        annotation = submit(make_task(project, status=Task.Status.SUBMITTED), user, YAKS)
+        QualityReport.objects.create(annotation=annotation, annotation_version=1)
+    handed = []
+    # No time at all: nothing scored, the work is handed on once.
+    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), seconds=0) == 0
+    assert len(handed) == 1
+    handed.clear()
+    # Full batches of one: each asks for help; the empty batch ends the drain.
+    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), batch=1) == 3
+    assert len(handed) == 3
+    assert not QualityReport.objects.filter(state=QualityReport.State.PENDING).exists()
