@@ -1,6 +1,7 @@
 """Child processes (Celery workers, killed commands) that work on the test database."""
 
 import os
+import subprocess
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,3 +21,13 @@ def child_env(**extra: str) -> dict[str, str]:
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **extra,
     }
+
+
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM, then SIGKILL if it has not gone within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

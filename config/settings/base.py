@@ -187,6 +187,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A task's status appears in more than one component (a task, the next task):
+    # one name for the one choice set, rather than a generated one.
+    "ENUM_NAME_OVERRIDES": {"TaskStatusEnum": "labeling.models.Task.Status"},
 }
 
 # Celery. Without a broker the jobs run eagerly in-process (the README says so).

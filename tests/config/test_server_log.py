@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from accounts.roles import Role
 from config.launcher import BASE_DIR, _children
 from tests.factories import PASSWORD, add_member, make_project, make_user
-from tests.processes import child_env
+from tests.processes import child_env, stop
 
 # A real server on the test database: the rows it reads must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,12 +68,7 @@ def test_a_forbidden_page_prints_one_line_and_no_traceback(tmp_path, monkeypatch
         assert signed_in.status_code == 200 and signed_in.url == f"{base}/", signed_in.url
         assert browser.get(f"{base}{forbidden}").status_code == 403
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
     output = log.read_text()
     assert "Traceback" not in output and "PermissionDenied" not in output, output

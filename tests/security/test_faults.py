@@ -16,7 +16,7 @@ from accounts.models import AuditEvent
 from config.files import write_atomically
 from config.broker import enqueue, enqueue_on_commit
 from tests.factories import api_client
-from tests.processes import child_env
+from tests.processes import child_env, stop
 
 CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -300,10 +300,5 @@ def test_job_whose_worker_process_is_killed_runs_again_with_one_result(_broker_f
         assert AuditEvent.objects.filter(action="probe.done", target_id=key).count() == 1
         assert int(store.get(f"{key}:attempts")) == 2
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker, timeout=20)
         store.delete(f"{key}:attempts", f"{key}:pid", queue)
