@@ -196,6 +196,13 @@ def ingest_chunk_task(self, chunk_id: int) -> str:
         raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries)) from exc
 
 
+@shared_task(name="labeling.ingest.chunks_cleanup")
+def ingest_chunks_cleanup() -> int:
+    from labeling.ingest.queued import runs_forget_stale
+
+    return runs_forget_stale()
+
+
 @shared_task(name="labeling.ingest.derivatives_sweep")
 def derivatives_sweep(older_than_seconds: int = 600, limit: int = 500) -> int:
     """Queue derivative jobs for images still pending after a while.

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -145,6 +146,12 @@ def run_results(run: uuid.UUID) -> list[FileResult]:
 def run_forget(run: uuid.UUID) -> int:
     """Delete the run's chunk rows once its results were reported."""
     return IngestChunk.objects.filter(run=run).delete()[0]
+
+
+def runs_forget_stale(*, older_than_days: int = 7) -> int:
+    """Delete the chunks of runs whose command never came back for them (killed, Ctrl-C)."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    return IngestChunk.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
 def chunk_ingest(chunk_id: int) -> str:

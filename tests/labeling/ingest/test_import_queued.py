@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from labeling.ingest.queued import chunk_ingest, run_queue, run_results
+from labeling.ingest.queued import chunk_ingest, run_queue, run_results, runs_forget_stale
 from labeling.models import Image, IngestChunk, Task
 from tests.labeling.ingest.samples import jpeg_bytes, zip_bytes
 
@@ -99,3 +99,18 @@ def test_a_file_gone_before_the_worker_reads_it_is_that_files_error(project, fli
     by_name = {r.name.split("/")[-1]: r for r in run_results(queued.run)}
     assert by_name["DJI_3.JPG"].code == "unreadable"
     assert by_name["DJI_4.JPG"].status == "created"
+
+
+def test_chunks_a_command_never_collected_are_swept_after_a_week(project, flights, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from labeling import jobs
+
+    monkeypatch.setattr(jobs.ingest_chunk_task, "apply_async", lambda args: None)
+    old = run_queue(project=project, paths=[str(flights)], chunk_files=4)
+    IngestChunk.objects.filter(run=old.run).update(created_at=timezone.now() - timedelta(days=8))
+    fresh = run_queue(project=project, paths=[str(flights)], chunk_files=4)
+    assert runs_forget_stale() == 3
+    assert set(IngestChunk.objects.values_list("run", flat=True)) == {fresh.run}
