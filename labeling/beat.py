@@ -16,6 +16,9 @@ SCHEDULE: dict = {
     # Originals whose row never committed (process killed mid-upload), once older
     # than INGEST_ORPHAN_MIN_AGE_SECONDS, so in-flight uploads are never touched.
     "images-orphans-sweep": {"task": "labeling.ingest.orphans_sweep", "schedule": 3600.0},
+    # Chunk rows of queued imports whose command never collected them (killed);
+    # a week leaves any real run long finished.
+    "ingest-chunks-cleanup": {"task": "labeling.ingest.chunks_cleanup", "schedule": 86400.0},
 
     # Re-queue submitted annotations whose quality job was lost (broker down,
     # worker died). The job is labeling.jobs.quality_sweep_task, registered under this name.

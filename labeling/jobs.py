@@ -150,6 +150,31 @@ def image_derivatives(image_id: int) -> str:
     return derivatives_job(image_id)
 
 
+# One chunk of a queued ``import_images`` run. Late ack: a worker that dies
+# mid-chunk leaves the message to another, which carries on after the last
+# recorded file (labeling/ingest/queued.py).
+@shared_task(name="labeling.ingest.chunk", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+def ingest_chunk_task(self, chunk_id: int) -> str:
+    from labeling.ingest.queued import chunk_fail_for_good, chunk_ingest
+
+    try:
+        return chunk_ingest(chunk_id)
+    except TRANSIENT as exc:
+        connection.close()
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            # The command that follows the run must not wait for ever.
+            chunk_fail_for_good(chunk_id, exc)
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 2 ** self.request.retries)) from exc
+
+
+@shared_task(name="labeling.ingest.chunks_cleanup")
+def ingest_chunks_cleanup() -> int:
+    from labeling.ingest.queued import runs_forget_stale
+
+    return runs_forget_stale()
+
+
 @shared_task(name="labeling.ingest.derivatives_sweep")
 def derivatives_sweep(older_than_seconds: int = 600, limit: int = 500) -> int:
     """Queue derivative jobs for images still pending after a while.

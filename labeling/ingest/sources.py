@@ -36,6 +36,10 @@ class Source:
     size: int | None = None
     refusal: Refusal | None = None
     in_archive: bool = False
+    # Where another process finds the same bytes (server paths only): the
+    # absolute file path and, for an archive member, its name in the zip.
+    path: str | None = None
+    member: str | None = None
 
 
 def clean_name(name: str) -> str:
@@ -86,9 +90,63 @@ def _path_sources(path: Path, name: str, limits: Limits, stack: ExitStack) -> It
         return
     if is_zip(head):
         archive = stack.enter_context(open(path, "rb"))
-        yield from _zip_sources(name, archive, limits=limits, stack=stack)
+        yield from _zip_sources(name, archive, limits=limits, stack=stack, origin=str(path.resolve()))
     else:
-        yield Source(name=name, open=lambda: open(path, "rb"), size=size)
+        yield Source(name=name, open=lambda: open(path, "rb"), size=size, path=str(path.resolve()))
+
+
+def source_ref(source: Source) -> dict:
+    """What a worker on another machine needs to open ``source`` again (JSON)."""
+    if source.refusal is not None or source.path is None:
+        refusal = source.refusal or Refusal("unreadable", _("The file cannot be read."))
+        return {"name": source.name, "code": refusal.code, "detail": refusal.detail}
+    ref = {"name": source.name, "path": source.path}
+    if source.member is not None:
+        ref["member"] = source.member
+    return ref
+
+
+def sources_from_refs(refs: Iterable[dict], *, limits: Limits, stack: ExitStack) -> Iterator[Source]:
+    """The sources that :func:`source_ref` described, opened in this process.
+
+    The archive was checked as a whole when it was listed; each member is
+    still read through :func:`_extract`, which stops at the declared size.
+    """
+    archives: dict[str, tuple[zipfile.ZipFile, threading.Lock]] = {}
+    for ref in refs:
+        name = ref["name"]
+        if "code" in ref:
+            yield Source(name=name, refusal=Refusal(ref["code"], ref["detail"]))
+            continue
+        path = Path(ref["path"])
+        member = ref.get("member")
+        if member is None:
+            yield Source(name=name, open=lambda path=path: _open_shared(path), path=str(path))
+            continue
+        try:
+            if ref["path"] not in archives:
+                archives[ref["path"]] = (stack.enter_context(zipfile.ZipFile(path)), threading.Lock())
+            archive, lock = archives[ref["path"]]
+            info = archive.getinfo(member)
+        except OSError as exc:
+            yield Source(name=name, refusal=Refusal(
+                "unreadable", _("The file cannot be read: %(strerror)s") % {"strerror": exc.strerror}))
+            continue
+        except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+            yield Source(name=name, refusal=Refusal(
+                "corrupt_archive", _("The zip archive cannot be read: %(exc)s") % {"exc": exc}))
+            continue
+        yield Source(name=name, open=lambda archive=archive, info=info, lock=lock: _extract(archive, info, lock, limits),
+                     size=info.file_size, in_archive=True, path=str(path), member=member)
+
+
+def _open_shared(path: Path) -> BinaryIO:
+    # The file was there when the run was listed; on a worker it may be gone
+    # or not mounted, which is this file's refusal, not an internal error.
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise Refusal("unreadable", _("The file cannot be read: %(strerror)s") % {"strerror": exc.strerror}) from None
 
 
 def _unsafe_member_path(member: str) -> bool:
@@ -137,7 +195,8 @@ def check_archive(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             )
 
 
-def _zip_sources(name: str, fh: BinaryIO, *, limits: Limits, stack: ExitStack) -> Iterator[Source]:
+def _zip_sources(name: str, fh: BinaryIO, *, limits: Limits, stack: ExitStack,
+                 origin: str | None = None) -> Iterator[Source]:
     try:
         archive = stack.enter_context(zipfile.ZipFile(fh))
         infos = archive.infolist()
@@ -163,6 +222,8 @@ def _zip_sources(name: str, fh: BinaryIO, *, limits: Limits, stack: ExitStack) -
             open=lambda info=info: _extract(archive, info, lock, limits),
             size=info.file_size,
             in_archive=True,
+            path=origin,
+            member=info.filename if origin else None,
         )
 
 

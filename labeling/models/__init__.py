@@ -1,6 +1,7 @@
 from labeling.models.annotation import Annotation, AnnotationHistory, Box
 from labeling.models.export import Export
 from labeling.models.image import Image
+from labeling.models.ingest_chunk import IngestChunk
 from labeling.models.membership import Membership
 from labeling.models.prediction import MLBackend, ModelRun, Prediction, PredictionUse
 from labeling.models.project import LabelClass, Project
@@ -13,6 +14,7 @@ __all__ = [
     "Box",
     "Export",
     "Image",
+    "IngestChunk",
     "LabelClass",
     "Lease",
     "Membership",

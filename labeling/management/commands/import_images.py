@@ -1,4 +1,9 @@
-"""``manage.py import_images PROJECT PATH...``: files, folders and zip archives."""
+"""``manage.py import_images PROJECT PATH...``: files, folders and zip archives.
+
+By default this process ingests every file (``--workers`` threads); with
+``--queue`` it only lists them and Celery workers, as many as are running,
+ingest them in chunks (labeling/ingest/queued.py).
+"""
 
 import os
 import sys
@@ -8,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.broker import BROKER_ERRORS
+from labeling.ingest import queued
 from labeling.ingest.batch import ingest_paths, summarize
 from labeling.ingest.results import FileResult
 from labeling.management.lookup import find_project
@@ -25,11 +32,23 @@ class Command(BaseCommand):
             default=min(4, os.cpu_count() or 1),
             help="threads that decode images in parallel (default: cores, at most 4)",
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="send the files to Celery workers in chunks instead of ingesting them here; the workers must "
+                 "see the same paths (a shared folder) and the same media storage",
+        )
+        parser.add_argument(
+            "--chunk-files",
+            type=int,
+            default=queued.DEFAULT_CHUNK_FILES,
+            help=f"files per Celery job with --queue (default {queued.DEFAULT_CHUNK_FILES})",
+        )
         parser.add_argument("--user", help="username recorded as the uploader")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
     def handle(self, *args, project: str, paths: list[str], workers: int, user: str | None,
-               no_progress: bool, **options):
+               no_progress: bool, queue: bool = False, chunk_files: int = queued.DEFAULT_CHUNK_FILES, **options):
         target = find_project(project)
         uploader = None
         if user:
@@ -39,14 +58,17 @@ class Command(BaseCommand):
         # The raw stream: the bar rewrites one line with \r, which OutputWrapper would end.
         bar = _ProgressBar(getattr(self.stderr, "_out", sys.stderr), enabled=not no_progress)
         started = time.monotonic()
-        results = ingest_paths(
-            project=target,
-            paths=paths,
-            uploaded_by=uploader,
-            workers=max(1, workers),
-            on_total=bar.start,
-            on_result=bar.advance,
-        )
+        if queue:
+            results = self._queued(target, paths, uploader, chunk_files, bar)
+        else:
+            results = ingest_paths(
+                project=target,
+                paths=paths,
+                uploaded_by=uploader,
+                workers=max(1, workers),
+                on_total=bar.start,
+                on_result=bar.advance,
+            )
         bar.finish()
         elapsed = time.monotonic() - started
         counts = summarize(results)
@@ -60,6 +82,37 @@ class Command(BaseCommand):
                                   "files": len(results), "seconds": f"{elapsed:.1f}"}
         )
 
+    def _queued(self, target, paths, uploader, chunk_files: int, bar: "_ProgressBar") -> list[FileResult]:
+        """Queue the run, follow its chunks as workers finish them, forget it once reported."""
+        seen: set[int] = set()
+
+        def report(run) -> None:
+            for result in queued.run_poll(run, seen):
+                bar.advance(result)
+
+        warned = False
+
+        def idle(seconds: float) -> None:
+            nonlocal warned
+            if seconds > IDLE_WARNING_SECONDS and not warned:
+                warned = True
+                self.stderr.write(_("No chunk finished for %(seconds)s s: is a Celery worker running on this "
+                                    "broker?") % {"seconds": IDLE_WARNING_SECONDS})
+
+        try:
+            sent = queued.run_queue(project=target, paths=paths, uploaded_by=uploader, chunk_files=chunk_files,
+                                    on_total=bar.start, on_sent=report)
+        except BROKER_ERRORS as exc:
+            raise CommandError(_("The jobs could not be queued: %(error)s") % {"error": exc}) from exc
+        for _result in queued.run_follow(sent.run, seen=seen, on_result=bar.advance, on_idle=idle):
+            pass
+        results = queued.run_results(sent.run)
+        queued.run_forget(sent.run)
+        return results
+
+
+# A queued run that makes no progress for this long probably has no worker.
+IDLE_WARNING_SECONDS = 60
 
 
 class _ProgressBar:
