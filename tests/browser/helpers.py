@@ -2,7 +2,9 @@
 
 import hashlib
 import io
+import os
 import time
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
@@ -10,6 +12,18 @@ from PIL import ImageDraw
 
 from labeling.models import Image, Project, Task
 from tests.factories import PASSWORD
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def doc_screenshot(page, tmp_path: Path, name: str, *, full_page: bool = False) -> None:
+    """A page's picture: into docs/ with PLATEAU_SCREENSHOTS=1, else the test's tmp folder.
+
+    A plain test run leaves the checkout as it found it.
+    """
+    folder = DOCS if os.environ.get("PLATEAU_SCREENSHOTS") == "1" else tmp_path
+    page.screenshot(path=str(folder / name), full_page=full_page)
 
 
 def scene_png(width: int, height: int, seed: int = 0) -> bytes:

@@ -6,10 +6,8 @@ codes and API paths. Anything else is an untranslated string, and the failure
 lists it.
 """
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,20 +17,13 @@ from energy.services import energy_record_usage
 from labeling.demo.scenes import LABELS
 from labeling.models import LabelClass, Task
 from labeling.quality.enqueue import quality_check_enqueue
-from tests.browser.helpers import STAGE, make_scene_task, wait_drawn
+from tests.browser.helpers import STAGE, doc_screenshot, make_scene_task, wait_drawn
 from tests.factories import PASSWORD, add_member, make_project, make_user
 from tests.quality.helpers import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PROJECT = "Qinghai Lake survey"
-# PLATEAU_SCREENSHOTS=1 refreshes the screenshots in docs/; otherwise they go to the test's tmp folder.
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-def _shot(page, tmp_path, name: str) -> None:
-    folder = DOCS if os.environ.get("PLATEAU_SCREENSHOTS") == "1" else tmp_path
-    page.screenshot(path=str(folder / name))
 
 
 # What stays Latin in a Chinese page: names, units, formats, codes, keys.
@@ -130,10 +121,10 @@ def test_login_home_and_tool_in_chinese(live_server, page, team, tmp_path):
     help_text = page.locator('[data-testid="help-overlay"]').inner_text()
     assert "画框" in help_text and "撤销 / 重做" in help_text
     assert not _latin_words(help_text), _latin_words(help_text)
-    _shot(page, tmp_path, "labeling_help_zh.png")
+    doc_screenshot(page, tmp_path, "labeling_help_zh.png")
     page.keyboard.press("Escape")
     page.wait_for_selector('[data-testid="help-overlay"]', state="hidden")
-    _shot(page, tmp_path, "labeling_zh.png")
+    doc_screenshot(page, tmp_path, "labeling_zh.png")
     # The skip dialog, then a refused save (the task changed elsewhere): Chinese notices.
     page.locator('[data-testid="skip"]').click()
     dialog = page.locator('[data-testid="skip-dialog"]')
@@ -172,7 +163,7 @@ def test_review_page_datasets_and_green_report_in_chinese(live_server, page, tea
     assert "个任务待审核" in text
     # Box labels on the review drawing are display names.
     assert "牦牛" in page.locator("[data-testid=review-item] svg").first.inner_html()
-    _shot(page, tmp_path, "review_zh.png")
+    doc_screenshot(page, tmp_path, "review_zh.png")
 
     page.goto(f"{live_server.url}/annotate/projects/{project.pk}/stats/")
     assert_chinese(page)

@@ -1,7 +1,5 @@
 """A team's week in Chromium: accept the chosen annotation, early review, a lapsed lease taken back,
-My work and gold pages (screenshots of the review queue, My work and gold pages go to docs/)."""
-
-from pathlib import Path
+My work and gold pages (with PLATEAU_SCREENSHOTS=1 their screenshots refresh docs/)."""
 
 import pytest
 from django.utils import timezone
@@ -9,13 +7,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from labeling.models import Annotation, Lease, Task
 from labeling.quality.enqueue import quality_check_enqueue
-from tests.browser.helpers import STAGE, login, make_scene_task, wait_drawn
+from tests.browser.helpers import STAGE, doc_screenshot, login, make_scene_task, wait_drawn
 from tests.factories import add_member, make_project, make_user
 from tests.quality.helpers import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 HERD = [("yak", 100, 120, 60, 40), ("yak", 300, 200, 70, 45), ("snow_leopard", 520, 80, 90, 60)]
 
 
@@ -32,12 +29,12 @@ def team(live_server):
     return project, boss, people
 
 
-def _shot(page, name):
+def _shot(page, tmp_path, name):
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.screenshot(path=str(DOCS / name), full_page=True)
+    doc_screenshot(page, tmp_path, name, full_page=True)
 
 
-def test_accept_takes_the_chosen_annotation_and_the_queue_says_what_happens_next(live_server, page, team):
+def test_accept_takes_the_chosen_annotation_and_the_queue_says_what_happens_next(live_server, page, team, tmp_path):
     project, boss, (a, b) = team
     disputed = make_scene_task(project, width=800, height=600, seed=1, status=Task.Status.SUBMITTED)
     good, empty = submit(disputed, a, HERD), submit(disputed, b, [])
@@ -53,7 +50,7 @@ def test_accept_takes_the_chosen_annotation_and_the_queue_says_what_happens_next
     assert "1 of 2 submitted" in waiting.inner_text()
     count = page.locator("[data-testid=queue-count]")
     assert "1 task in review" in count.inner_text() and "1 waiting for more annotators" in count.inner_text()
-    _shot(page, "review-queue.png")
+    _shot(page, tmp_path, "review-queue.png")
     # Both were scored against each other: the same low agreement, whichever came first.
     assert item.locator("[data-flag=low_agreement]").count() == 2
     # Choose annotator1's boxes (the default is the worst scored) and accept.
@@ -95,7 +92,7 @@ def test_a_lapsed_lease_is_said_at_once_and_the_task_taken_back(live_server, pag
     assert page.locator(STAGE).is_visible()
 
 
-def test_my_work_and_gold_pages(live_server, page, team):
+def test_my_work_and_gold_pages(live_server, page, team, tmp_path):
     project, boss, (a, b) = team
     done = make_scene_task(project, seed=4, status=Task.Status.REVIEW)
     submit(done, a, HERD)
@@ -114,7 +111,7 @@ def test_my_work_and_gold_pages(live_server, page, team):
     row.wait_for()
     assert row.get_attribute("data-state") == "slot_taken" and "slot" in row.inner_text()
     assert page.locator(f"[data-testid=submitted-row][data-task='{done.pk}']").count() == 1
-    _shot(page, "my-work.png")
+    _shot(page, tmp_path, "my-work.png")
     page.context.clear_cookies()
     login(page, live_server.url, boss.username)
     page.goto(f"{live_server.url}/annotate/projects/{project.pk}/gold/")
@@ -127,4 +124,4 @@ def test_my_work_and_gold_pages(live_server, page, team):
     page.wait_for_function("document.querySelector('[data-testid=gold-status]').textContent.length > 0")
     assert "accept an annotation" in page.locator("[data-testid=gold-status]").inner_text()
     assert not Task.objects.get(pk=done.pk).is_gold
-    _shot(page, "gold-tasks.png")
+    _shot(page, tmp_path, "gold-tasks.png")
