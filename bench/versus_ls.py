@@ -118,6 +118,7 @@ class Memory:
         if self._cpu_at:
             self.cpu[self.phase] = {n: round(cpu.get(n, 0) - self._cpu_at.get(n, 0), 2) for n in cpu}
         self._cpu_at, self.phase = cpu, phase
+        self._sample()  # a phase shorter than the interval still has a figure
 
     def __enter__(self) -> "Memory":
         self._thread.start()
@@ -397,7 +398,7 @@ def ls_run(args) -> dict:
     """The anchor, unchanged: fresh LS, its bench.py; PSS of its process tree sampled from here."""
     if not Path(LS_PYTHON).exists() or args.ls_setup:
         subprocess.run([str(ANCHOR / "setup.sh")], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([str(ANCHOR / "start.sh"), "--fresh"], check=True)
+    subprocess.run([str(ANCHOR / "start.sh"), "--fresh"], check=True, stdout=sys.stderr)  # stdout: the JSON
     results = Path(args.out) / f"ls-results-{args.n}.json"
     load_before = os.getloadavg()
     try:
@@ -412,12 +413,11 @@ def ls_run(args) -> dict:
                                      stdout=subprocess.PIPE, text=True, cwd=str(ANCHOR))
             for line in bench.stdout:
                 print("[ls] " + line.rstrip(), file=sys.stderr, flush=True)
-                tag = line.strip()[:3]
-                if tag in after:
-                    memory.set_phase(after.pop(tag))
+                if line.strip()[:3] in after:
+                    memory.set_phase(after.pop(line.strip()[:3]))
             bench.wait()
     finally:
-        subprocess.run([str(ANCHOR / "stop.sh")])
+        subprocess.run([str(ANCHOR / "stop.sh")], stdout=sys.stderr)
     res = json.loads(results.read_text())
     res["memory_pss"] = memory.report()
     res["load_average_before"], res["load_average_after"] = load_before, os.getloadavg()
