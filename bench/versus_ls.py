@@ -2,11 +2,10 @@
 
     .venv/bin/python -m bench.versus_ls --n 2000 --db plateau_versus --broker redis://127.0.0.1:6379/10
 
-LS runs as its anchor runs it (/work/shared/anchors/label-studio: setup.sh, start.sh --fresh,
-its bench.py --n N, stop.sh). Plateau runs as ``make run`` serves it (bench/park/stack.py:
-gunicorn gthread 2x4, a Celery worker with concurrency 2 and beat, DEBUG=0), on PostgreSQL
-(``--db``, dropped and created afresh as start.sh --fresh wipes LS) and Redis (``--broker``,
-flushed). Images and boxes come from the anchor's own ``gen_images``/``box_for`` (imported, so
+LS runs as its anchor runs it (setup.sh, start.sh --fresh, its bench.py --n N, stop.sh).
+Plateau runs as ``make run`` serves it (bench/park/stack.py: gunicorn ``--workers`` x
+``--threads``, a Celery worker, concurrency 2, with beat, DEBUG=0), on PostgreSQL (``--db``,
+dropped and created afresh) and Redis (``--broker``, flushed). Images and boxes come from the anchor's own ``gen_images``/``box_for`` (imported, so
 the very same files); each client is one keep-alive ``requests`` session, as the anchor's.
 
 Plateau's phases: upload (100 files a request), derivative jobs; the annotator flow next ->
@@ -21,8 +20,7 @@ way for both: LS's process tree (SQLite inside it); our gunicorn + Celery trees 
 the PostgreSQL backends of ``--db`` ("app_db"); the shared postmaster and Redis are not
 counted. Memory per served annotator = peak PSS in the 4-client phase / the annotators that
 phase's throughput serves, one task per 45 s each (the park's 30-60 s think time,
-bench/park/cadence.py). A task is LS's annotation POST, our next + save + submit.
-Prints one JSON document (also written to OUT/versus-N-<start>.json).
+bench/park/cadence.py). A task is LS's annotation POST, our next + save + submit. One JSON out.
 """
 
 from __future__ import annotations
@@ -282,7 +280,8 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
     annotators = [Client(base, tokens[f"annotator{k}"]) for k in range(1, 5)]
     res: dict = {"tool": "plateau", "n_tasks": n, "server": "gunicorn gthread 2x4 + celery worker (2, beat), DEBUG=0, "
                  "PostgreSQL " + args.db, "load_average_before": os.getloadavg()}
-    stack = Stack(port=args.port, workers=2, threads=4, celery_concurrency=2, env=env, log_dir=out_dir).start()
+    stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_concurrency=2, env=env,
+                  log_dir=out_dir).start()
 
     def groups() -> dict:
         return {"web": _tree(stack.processes["web"].pid), "worker": _tree(stack.processes["worker"].pid),
@@ -473,6 +472,8 @@ def main() -> None:
     parser.add_argument("--broker", default=os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/10"),
                         help="flushed first")
     parser.add_argument("--port", type=int, default=8310)
+    parser.add_argument("--workers", type=int, default=4, help="make run's 4 x 2; bench/README's runs: 2 x 4")
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="/tmp/versus")
     parser.add_argument("--order", default="plateau,ls", help="which side runs first")
     parser.add_argument("--ls-setup", action="store_true", help="run the anchor's setup.sh even if the venv exists")
