@@ -1,21 +1,13 @@
 """import_images --queue: the files go to Celery jobs in chunks (eager here: no broker)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from labeling.ingest.queued import chunk_ingest, run_queue, run_results, runs_forget_stale
 from labeling.models import Image, IngestChunk, Task
+from tests.labeling.ingest.command import run_import
 from tests.labeling.ingest.samples import jpeg_bytes, zip_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    call_command("import_images", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -32,7 +24,7 @@ def flights(tmp_path):
 
 
 def test_queued_import_ingests_in_chunks_and_reports_like_the_default(project, flights, tmp_path):
-    out, err = run(project.slug, str(flights), str(tmp_path / "nope"), "--queue", "--chunk-files", "3")
+    out, err = run_import(project.slug, str(flights), str(tmp_path / "nope"), "--queue", "--chunk-files", "3")
     assert Image.objects.count() == 7 and Task.objects.count() == 7
     assert "7 created, 1 duplicates, 2 errors, 10 files" in out
     assert "DJI_cut.JPG: [" in out and "nope: [not_found]" in out
@@ -44,8 +36,8 @@ def test_queued_import_ingests_in_chunks_and_reports_like_the_default(project, f
 
 
 def test_queued_import_twice_reports_duplicates(project, flights):
-    run(project.slug, str(flights), "--queue", "--no-progress")
-    out, err = run(project.slug, str(flights), "--queue", "--no-progress", "--chunk-files", "4")
+    run_import(project.slug, str(flights), "--queue", "--no-progress")
+    out, err = run_import(project.slug, str(flights), "--queue", "--no-progress", "--chunk-files", "4")
     assert "0 created, 8 duplicates, 1 errors, 9 files" in out
     assert err == ""
     assert Image.objects.count() == 7
