@@ -103,9 +103,9 @@ if not os.environ.get("DATABASE_URL"):
     # Child processes (workers, test subprocesses) connect to this server as
     # they would to any other, and leave starting and stopping to its starter.
     os.environ["DATABASE_URL"] = EMBEDDED_DATABASE.url()
-# Connections are kept for a minute: a new PostgreSQL connection costs a fork and
-# an authentication round trip on every request otherwise (a few ms, more than the
-# annotator's whole save). The health check reopens one the server has dropped.
+# Connections are kept for a minute: otherwise every request pays a new PostgreSQL
+# connection (a server fork and an authentication round trip, a few ms). The
+# health check reopens one the server has dropped.
 DATABASES = {
     "default": dj_database_url.config(
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
