@@ -15,6 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
+# The database went away (restart, dropped connection, failover): a request
+# answers 503 and a job retries; anything else is a bug and fails once.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+
+
 class DomainError(Exception):
     """A refusal a client can act on; carries its HTTP status and a stable code."""
 
@@ -67,7 +72,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
-    elif isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
+    elif isinstance(exc, DATABASE_OUTAGE) or type(exc) is DatabaseError:
         # The database went away: say so plainly; the client may retry. Drop the
         # broken connection now so that the next request reconnects.
         from config.middleware import drop_broken_connections

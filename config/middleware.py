@@ -1,7 +1,9 @@
 """A database outage answers 503 on every page, not only in the API."""
 
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django.http import HttpResponse, JsonResponse
+
+from config.errors import DATABASE_OUTAGE
 
 UNAVAILABLE = "The database is unavailable; try again shortly."
 
@@ -21,7 +23,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_OUTAGE):
             return None
         drop_broken_connections()
         if request.path.startswith("/api/"):

@@ -14,10 +14,11 @@ import time
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.utils import timezone
 
 from config.broker import enqueue
+from config.errors import DATABASE_OUTAGE
 from energy.services import energy_record_usage
 from labeling.export import jobs as exports
 from labeling.mlbackends import runs as model_runs
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 # Only what may pass on its own: the database restarting, a deadlock victim, a
 # dropped connection. A bug fails the job once and the report says so.
-TRANSIENT = (OperationalError, InterfaceError)
+TRANSIENT = DATABASE_OUTAGE
 # A job drains its project's backlog in batches of this many tasks, for at most this long.
 DRAIN_BATCH = 100
 DRAIN_SECONDS = 60.0
@@ -140,7 +141,7 @@ def export_sweep_stuck_task() -> dict:
 
 @shared_task(
     name="labeling.ingest.image_derivatives",
-    autoretry_for=(OperationalError, InterfaceError),
+    autoretry_for=TRANSIENT,
     retry_backoff=True,
     max_retries=5,
 )

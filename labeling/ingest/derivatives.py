@@ -17,11 +17,11 @@ import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from config.errors import DATABASE_OUTAGE
 from energy.services import energy_record_usage
 from labeling.ingest.limits import current_limits
 from labeling.ingest.validate import apply_pillow_limits
@@ -172,7 +172,7 @@ def derivatives_job(image_id: int) -> str:
     started, cpu = timezone.now(), time.process_time()
     try:
         derivatives_make(image=image)
-    except (OperationalError, InterfaceError):
+    except DATABASE_OUTAGE:
         raise
     except Exception:  # noqa: BLE001 - decoding problems are permanent: mark, do not retry
         logger.exception("derivatives of image %s failed", image_id)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.errors import DATABASE_OUTAGE
 from energy.services import energy_record_usage
 from labeling.ingest.batch import ingest_sources
 from labeling.ingest.limits import current_limits
@@ -187,7 +188,7 @@ def chunk_ingest(chunk_id: int) -> str:
             ingest_sources(project=chunk.project, sources=sources, uploaded_by=chunk.uploaded_by, limits=limits,
                            on_result=record)
     except Exception as exc:
-        if _transient(exc):
+        if isinstance(exc, DATABASE_OUTAGE):
             raise  # the job retries and carries on after the last recorded file
         logger.exception("ingest chunk %s failed", chunk_id)
         _chunk_fail(chunk, recorded, exc)
@@ -212,12 +213,6 @@ def _in_flight_created(chunk: IngestChunk, result: FileResult) -> FileResult:
     if not mine:
         return result
     return FileResult(name=result.name, status="created", image_id=result.image_id, task_id=result.task_id)
-
-
-def _transient(exc: Exception) -> bool:
-    from labeling.jobs import TRANSIENT
-
-    return isinstance(exc, TRANSIENT)
 
 
 def chunk_fail_for_good(chunk_id: int, exc: Exception) -> None:
