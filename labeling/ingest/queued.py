@@ -110,7 +110,6 @@ def run_follow(
     run: uuid.UUID,
     *,
     seen: set[int] | None = None,
-    on_result: Callable[[FileResult], None] | None = None,
     poll_seconds: float = 0.5,
     on_idle: Callable[[float], None] | None = None,
 ) -> Iterator[FileResult]:
@@ -125,10 +124,7 @@ def run_follow(
     last_progress = time.monotonic()
     while True:
         fresh = run_poll(run, seen)
-        for result in fresh:
-            if on_result is not None:
-                on_result(result)
-            yield result
+        yield from fresh
         if len(seen) >= chunk_count:
             return
         if fresh:

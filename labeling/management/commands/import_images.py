@@ -104,8 +104,8 @@ class Command(BaseCommand):
                                     on_total=bar.start, on_sent=report)
         except BROKER_ERRORS as exc:
             raise CommandError(_("The jobs could not be queued: %(error)s") % {"error": exc}) from exc
-        for _result in queued.run_follow(sent.run, seen=seen, on_result=bar.advance, on_idle=idle):
-            pass
+        for result in queued.run_follow(sent.run, seen=seen, on_idle=idle):
+            bar.advance(result)
         results = queued.run_results(sent.run)
         queued.run_forget(sent.run)
         return results
