@@ -43,7 +43,7 @@ from pathlib import Path
 
 import requests
 
-from bench.park.capacity import _cpu_seconds, _tree
+from bench.park.procs import cpu_seconds, pss_mb, tree
 from bench.park.cadence import THINK
 from bench.park.stack import ROOT, SERVER_ENV, Stack
 
@@ -63,14 +63,6 @@ def _anchor():
 
 
 A = _anchor()
-
-
-def pss_mb(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError, StopIteration), open(f"/proc/{pid}/smaps_rollup") as rollup:
-            total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
-    return total / 1024
 
 
 def pg_backends(db: str) -> list[int]:
@@ -112,7 +104,7 @@ class Memory:
     def set_phase(self, phase: str) -> None:
         self._pids = self.groups()
         self._sample()
-        cpu = {name: _cpu_seconds(pids) for name, pids in self._pids.items()}
+        cpu = {name: cpu_seconds(pids) for name, pids in self._pids.items()}
         if self._cpu_at:
             self.cpu[self.phase] = {n: round(cpu.get(n, 0) - self._cpu_at.get(n, 0), 2) for n in cpu}
         self._cpu_at, self.phase = cpu, phase
@@ -284,7 +276,7 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
                   log_dir=out_dir).start()
 
     def groups() -> dict:
-        return {"web": _tree(stack.processes["web"].pid), "worker": _tree(stack.processes["worker"].pid),
+        return {"web": tree(stack.processes["web"].pid), "worker": tree(stack.processes["worker"].pid),
                 "db": pg_backends(args.db)}
 
     try:
@@ -406,7 +398,7 @@ def ls_run(args) -> dict:
         # Phase ends as bench.py prints them: "[3]" import done, "[4]" sequential, "[5]" concurrent, ...
         after = {"[2]": "import", "[3]": "annotate_sequential", "[4]": "annotate_concurrent",
                  "[5]": "next_stream", "[6]": "export"}
-        with Memory(lambda: {"server": _tree(pid)}) as memory:
+        with Memory(lambda: {"server": tree(pid)}) as memory:
             bench = subprocess.Popen([LS_PYTHON, str(ANCHOR / "bench.py"), "--n", str(args.n),
                                       "--results", str(results), "--out", str(Path(args.out) / "ls-scratch")],
                                      stdout=subprocess.PIPE, text=True, cwd=str(ANCHOR))

@@ -37,6 +37,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.park.procs import cpu_seconds, pss_mb, tree
 from bench.park.stack import ROOT, Stack
 
 # Sign-in is once a day; the flow row is a sum of a task's calls, each gated on its own.
@@ -50,45 +51,20 @@ def _number(text: str) -> float:
         return 0.0
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-
-
-def _pss_mb(pids: list[int]) -> float:
-    """Proportional set size: shared pages (a forked worker's copy of Django) count once in all."""
-    total_kb = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total_kb += int(line.split()[1])
-        except (OSError, ValueError):
-            pass
-    return round(total_kb / 1024, 1)
-
-
 def _server_trees(args, stack) -> dict[str, list[int]]:
     """The process trees that serve the park: web, worker, database (or ``--server-pid``)."""
-    trees = {name: _tree(process.pid) for name, process in stack.processes.items()} if stack else {}
+    trees = {name: tree(process.pid) for name, process in stack.processes.items()} if stack else {}
     if args.pgdata:
         pid_file = Path(args.pgdata) / "postmaster.pid"
         if pid_file.exists():
-            trees["database"] = _tree(int(pid_file.read_text().split()[0]))
+            trees["database"] = tree(int(pid_file.read_text().split()[0]))
     if args.server_pid:
-        trees["server"] = _tree(args.server_pid)
+        trees["server"] = tree(args.server_pid)
     return trees
 
 
 def _cpu_by_tree(args, stack) -> dict[str, float]:
-    cpu = {name: _cpu_seconds(pids) for name, pids in _server_trees(args, stack).items()}
+    cpu = {name: cpu_seconds(pids) for name, pids in _server_trees(args, stack).items()}
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu["load generator"] = children.ru_utime + children.ru_stime  # Locust, once it has exited
     return cpu
@@ -96,21 +72,8 @@ def _cpu_by_tree(args, stack) -> dict[str, float]:
 
 def _memory(args, stack) -> dict:
     """PSS in MB of what serves the park: web, worker and database (or ``--server-pid``'s tree)."""
-    found = {name: _pss_mb(pids) for name, pids in _server_trees(args, stack).items()}
+    found = {name: round(pss_mb(pids), 1) for name, pids in _server_trees(args, stack).items()}
     found["total"] = round(sum(found.values()), 1)
-    return found
-
-
-def _tree(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 
