@@ -4,7 +4,11 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from config.file_server import SignedFiles  # noqa: E402 - needs the settings loaded above
+
+application = SignedFiles(django_application)
 
 
 def _warm_up() -> None:

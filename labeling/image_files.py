@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import zlib
+
 from accounts.audit import Action, audit_record
 from labeling.models import Image
 
@@ -27,3 +30,8 @@ def original_download_record(image: Image, *, actor) -> None:
         target_id=image.pk,
         details={"name": image.original_name, "sha256": image.sha256},
     )
+
+
+def file_etag(stat: os.stat_result, name: str) -> str:
+    """A validator from one ``stat``: the stored name, size and modification time."""
+    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{zlib.crc32(name.encode()):08x}"'

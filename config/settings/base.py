@@ -146,6 +146,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# A signed image link (labeling/file_links.py) works this long after the hour it was made in.
+FILE_LINK_SECONDS = int(os.environ.get("FILE_LINK_SECONDS", str(6 * 3600)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

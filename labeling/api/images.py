@@ -2,24 +2,23 @@
 
 import mimetypes
 import os
-import zlib
 
 from django.http import FileResponse, HttpResponseNotModified
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from config.errors import NotFound
 from labeling.access import access_image
-from labeling.image_files import image_file_for, original_download_record
+from labeling.file_links import FILE_HEADERS, linked_file
+from labeling.image_files import file_etag, image_file_for, original_download_record
 
 
 def _etag(field) -> str | None:
-    """A validator from one ``stat``: the stored name, size and modification time.
-
-    None when the file is missing; storages without local paths fall back to an
-    existence check and send no validator.
+    """``file_etag`` of the stored file; None when the file is missing. Storages
+    without local paths fall back to an existence check and send no validator.
     """
     try:
         stat = os.stat(field.path)
@@ -27,7 +26,7 @@ def _etag(field) -> str | None:
         return "" if field.storage.exists(field.name) else None
     except OSError:
         return None
-    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{zlib.crc32(field.name.encode()):08x}"'
+    return file_etag(stat, field.name)
 
 
 def _file_response(request, field, *, conditional: bool = True):
@@ -36,11 +35,12 @@ def _file_response(request, field, *, conditional: bool = True):
     etag = _etag(field) if field else None
     if etag is None:
         raise NotFound(_("The file is not available."), code="file_missing")
-    headers = {
-        # Private images: browsers may cache them, shared caches may not.
-        "Cache-Control": "private, max-age=3600",
-        "X-Content-Type-Options": "nosniff",
-    }
+    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    return _bytes_response(request, lambda: field.open("rb"), content_type, etag, conditional)
+
+
+def _bytes_response(request, opener, content_type: str, etag: str, conditional: bool = True):
+    headers = dict(FILE_HEADERS)
     if etag:
         headers["ETag"] = etag
         # A revisit after max-age asks again; an unchanged file costs no read.
@@ -49,8 +49,7 @@ def _file_response(request, field, *, conditional: bool = True):
             for name, value in headers.items():
                 response[name] = value
             return response
-    content_type = mimetypes.guess_type(field.name)[0] or "application/octet-stream"
-    response = FileResponse(field.open("rb"), content_type=content_type)
+    response = FileResponse(opener(), content_type=content_type)
     for name, value in headers.items():
         response[name] = value
     return response
@@ -94,3 +93,21 @@ class ImageThumbnailView(APIView):
     def get(self, request, image_id: int):
         image = access_image(request.user, image_id)
         return _file_response(request, image_file_for(image, "thumbnail"))
+
+
+class SignedFileView(APIView):
+    """A display image or thumbnail by the signed link a task view handed out
+    (``labeling/file_links.py``): no sign-in, the link is the key. Behind gunicorn
+    ``config/file_server.py`` answers valid links first; this view answers the
+    rest (and every link under a server without it, e.g. the test server)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=IMAGE_BYTES)
+    def get(self, request, token: str):
+        found = linked_file(token)
+        if found is None:
+            raise NotFound(_("This image link is not valid or has expired; open the task again."),
+                           code="link_invalid")
+        return _bytes_response(request, lambda: open(found.path, "rb"), found.content_type, found.etag)

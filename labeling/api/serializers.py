@@ -4,7 +4,7 @@ from accounts.roles import Role
 from config.errors import DomainError
 from config.serializers import StrictModelSerializer, StrictSerializer
 from labeling import label_names
-from labeling.api.image_urls import image_url, tiles_url
+from labeling.api.image_urls import image_link, image_url, tiles_url
 from labeling.counts import counts_of
 from labeling.models import Image, LabelClass, Membership, Project
 
@@ -137,10 +137,10 @@ class ImageSerializer(serializers.ModelSerializer):
         return image_url("file", image.pk)
 
     def get_display_url(self, image: Image) -> str:
-        return image_url("display", image.pk)
+        return image_link(image, "display")
 
     def get_thumbnail_url(self, image: Image) -> str:
-        return image_url("thumbnail", image.pk)
+        return image_link(image, "thumbnail")
 
     def get_tiles_url(self, image: Image) -> str | None:
         # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg

@@ -7,7 +7,7 @@ lists) in a fraction of the CPU. A test keeps the two identical.
 
 from rest_framework import serializers
 
-from labeling.api.image_urls import image_url, tiles_url
+from labeling.api.image_urls import image_link, image_url, tiles_url
 from labeling.models import Image, Task
 
 _datetime = serializers.DateTimeField()
@@ -39,8 +39,8 @@ def image_payload(image: Image) -> dict:
         "tile_levels": image.tile_levels,
         "tile_size": image.tile_size,
         "url": image_url("file", pk),
-        "display_url": image_url("display", pk),
-        "thumbnail_url": image_url("thumbnail", pk),
+        "display_url": image_link(image, "display"),
+        "thumbnail_url": image_link(image, "thumbnail"),
         # Deep Zoom layout: {tiles_url}{level}/{col}_{row}.jpg
         "tiles_url": tiles_url(pk) if image.tile_levels else None,
     }

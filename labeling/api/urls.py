@@ -43,6 +43,7 @@ urlpatterns = [
     path(image + "file/", images.ImageFileView.as_view(), name="image-file"),
     path(image + "display/", images.ImageDisplayView.as_view(), name="image-display"),
     path(image + "thumbnail/", images.ImageThumbnailView.as_view(), name="image-thumbnail"),
+    path("files/<str:token>/", images.SignedFileView.as_view(), name="signed-file"),
     path(image + "dzi/", image_tiles.ImageDziView.as_view(), name="image-dzi"),
     path(image + "tiles/<int:level>/<int:col>_<int:row>.jpg", image_tiles.ImageTileView.as_view(),
          name="image-tile"),

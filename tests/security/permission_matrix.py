@@ -155,6 +155,8 @@ ROWS: list[Row] = [
     Row("/api/v1/images/{image}/file/", "GET", TASK_READ),
     Row("/api/v1/images/{image}/display/", "GET", TASK_READ),
     Row("/api/v1/images/{image}/thumbnail/", "GET", TASK_READ),
+    # Task views hand out signed links to these two files; a link is the key, a bad one is 404 for all.
+    Row("/api/v1/files/not-a-signature/", "GET", everyone(404, anonymous=404)),
     # The world's image is small, so it has no tile pyramid: allowed roles get a 404 too.
     Row("/api/v1/images/{image}/dzi/", "GET", TILES),
     Row("/api/v1/images/{image}/tiles/0/0_0.jpg", "GET", TILES),
