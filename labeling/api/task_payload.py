@@ -13,7 +13,8 @@ from labeling.models import Image, Task
 _datetime = serializers.DateTimeField()
 
 
-def _when(value):
+def iso_datetime(value):
+    """A datetime as DRF writes it (the settings' format and time zone); None stays None."""
     return None if value is None else _datetime.to_representation(value)
 
 
@@ -34,7 +35,7 @@ def image_payload(image: Image) -> dict:
         "gps_longitude": _number(image.gps_longitude),
         "gps_altitude": _number(image.gps_altitude),
         "relative_altitude": _number(image.relative_altitude),
-        "captured_at": _when(image.captured_at),
+        "captured_at": iso_datetime(image.captured_at),
         "derivatives": image.derivatives,
         "tile_levels": image.tile_levels,
         "tile_size": image.tile_size,
@@ -57,11 +58,11 @@ def task_payload(task: Task, context: dict) -> dict:
         "priority": task.priority,
         "image": image_payload(task.image),
         "lease": None if lease is None else {
-            "expires_at": _when(lease.expires_at), "assigned": lease.assigned_by_id is not None,
+            "expires_at": iso_datetime(lease.expires_at), "assigned": lease.assigned_by_id is not None,
         },
         "annotation": None if mine is None else {"version": mine[0], "status": mine[1]},
         "energy": context["energy"][task.pk],
-        "created_at": _when(task.created_at),
+        "created_at": iso_datetime(task.created_at),
     }
     if context["predictions"] is not None:
         payload["predictions"] = context["predictions"][task.pk]

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from config.serializers import StrictSerializer
 from labeling.api.serializers import ImageSerializer
+from labeling.api.task_payload import iso_datetime
 from labeling.models import Annotation, Task
 
 
@@ -155,6 +156,23 @@ class AnnotationSerializer(serializers.ModelSerializer):
             {"label": box.label.name, "x": box.x, "y": box.y, "width": box.width, "height": box.height}
             for box in annotation.boxes.select_related("label").order_by("id")
         ]
+
+    def to_representation(self, annotation: Annotation) -> dict:
+        # Every save answers with this; built directly, because a ModelSerializer
+        # rebuilds its fields for each instance (~1 ms of a save's ~10 ms of CPU).
+        # The fields above stay the schema; a test keeps the two equal.
+        return {
+            "task": annotation.task_id,
+            "annotator": annotation.annotator_id,
+            "boxes": self.get_boxes(annotation),
+            "version": annotation.version,
+            "status": annotation.status,
+            "review_comment": annotation.review_comment,
+            "skip_reason": annotation.skip_reason,
+            "active_seconds": float(annotation.active_seconds),
+            "submitted_at": iso_datetime(annotation.submitted_at),
+            "updated_at": iso_datetime(annotation.updated_at),
+        }
 
 
 class AnnotationWriteSerializer(StrictSerializer):

@@ -52,3 +52,26 @@ def test_task_payload_equals_the_serializer_for_every_kind_of_task():
             leased = next(item for item in fast if item["id"] == lease.task_id)
             assert leased["lease"] and leased["annotation"] == {"version": 0, "status": "draft"}
             assert next(item for item in fast if item["id"] == rich.pk)["energy"]["kwh"] is not None
+
+
+def test_the_annotation_answer_equals_its_declared_fields_for_every_state():
+    from rest_framework import serializers
+
+    from labeling.annotations import annotation_get, annotation_save, annotation_submit
+    from labeling.api.task_serializers import AnnotationSerializer
+
+    project = make_project(gold_rate=0)
+    make_task(project)
+    person = make_user()
+    add_member(project, person, Role.ANNOTATOR)
+    lease = task_lease_next(project=project, annotator=person)
+    fresh = annotation_get(task=lease.task, annotator=person)
+    saved = annotation_save(task=lease.task, author=person, expected_version=0, active_seconds=3,
+                            boxes=[{"label": "yak", "x": 1.5, "y": 2, "width": 30, "height": 12.25}])
+    submitted = annotation_submit(task=lease.task, author=person, active_seconds=1)
+    reread = annotation_get(task=lease.task, annotator=person)
+    del reread.box_list  # the serializer reads the boxes itself
+    for annotation in (fresh, saved, submitted, reread):
+        declared = serializers.ModelSerializer.to_representation(AnnotationSerializer(), annotation)
+        assert json.loads(json.dumps(AnnotationSerializer(annotation).data)) == json.loads(json.dumps(declared))
+    assert submitted.submitted_at is not None and AnnotationSerializer(submitted).data["status"] == "submitted"
