@@ -12,8 +12,9 @@ storage on /tmp/ls-files/park with the park's 40 distinct 640×480 JPEGs
 request, and creates the annotators, supervisors and client through
 ``POST /api/users/`` (admins add people to their organisation). Label Studio
 makes each new user a token but shows it only to that user once signed in:
-this script reads the tokens from Label Studio's SQLite file, the stand-in for
-each person signing in once. Writes /tmp/ls-park-state.json.
+this script reads the tokens from Label Studio's SQLite file and sets each
+person's active organisation there, the stand-ins for each person signing in
+once. Writes /tmp/ls-park-state.json.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ def people(prefix: str, count: int) -> list[str]:
 
 def tokens(emails: list[str]) -> list[str]:
     with sqlite3.connect(DB) as db:
+        # A user made through the API is a member of the admin's organisation but has
+        # no active one until their first sign-in in the browser; without it their
+        # project and export calls answer 404. Signing in would set it; so does this.
+        db.execute(
+            "UPDATE htx_user SET active_organization_id = (SELECT m.organization_id FROM organizations_organizationmember m"
+            " WHERE m.user_id = htx_user.id AND m.deleted_at IS NULL ORDER BY m.id LIMIT 1)"
+            " WHERE active_organization_id IS NULL"
+        )
         found = dict(db.execute(
             "SELECT u.email, t.key FROM htx_user u JOIN authtoken_token t ON t.user_id = u.id"
         ).fetchall())
