@@ -174,8 +174,8 @@ def _write_boxes(
     """The versioned box write of a save (inside the caller's transaction).
 
     With ``needs_lease`` the author's live lease is locked and renewed in one
-    statement (and credited when ``active_seconds`` is sent); returns the annotation (with
-    ``box_list``) and that lease (None without ``needs_lease``).
+    statement (and credited when ``active_seconds`` is sent); returns the
+    annotation (with ``box_list``) and that lease (None without ``needs_lease``).
     """
     credited = 0.0
     lease = None

@@ -2,7 +2,7 @@
 
 import math
 
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,15 +32,27 @@ class StrictNumberField(serializers.Field):
         return value
 
 
-@extend_schema_field(OpenApiTypes.NUMBER)
 class StrictFloatField(StrictNumberField):
     pass
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class StrictIntegerField(StrictNumberField):
     def __init__(self, **kwargs) -> None:
         super().__init__(integer=True, **kwargs)
+
+
+class StrictNumberFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a strict number, with its lower bound: data the schema allows is never
+    refused (a negative ``active_seconds`` was documented as fine, then refused as ``min_value``)."""
+
+    target_class = StrictNumberField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "integer" if self.target.integer else "number"}
+        if self.target.min_value is not None:
+            schema["minimum"] = self.target.min_value
+        return schema
 
 
 class StrictBooleanField(serializers.BooleanField):
