@@ -140,7 +140,8 @@ def main() -> None:
             server.wait(timeout=30)
     result = {
         "bench": "switch",
-        "what": "Ctrl+Enter -> next task's image and boxes drawn (save, submit, next, image decode)",
+        "what": "Ctrl+Enter -> next task's image and boxes drawn (one request: final save + submit + next; "
+                "image decode). Phases: save = wait for an autosave in flight, submit = the request, next = 0",
         "tasks": args.tasks,
         "image": f"{args.width}x{args.height} PNG, display image = original",
         "server": "gunicorn -w 2 --threads 4, " + ("PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite"),

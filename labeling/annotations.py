@@ -22,10 +22,10 @@ from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
 from labeling.access import task_has_capability
 from labeling.active_energy import active_energy_record
-from labeling.assignment import active_time_credit, lease_for_write, lease_release
+from labeling.assignment import active_time_credit, lease_for_write, lease_release, task_lease_next
 from labeling.boxes import CleanBox, validate_boxes
-from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Task
-from labeling.predictions.uses import prediction_use_record
+from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Prediction, Task
+from labeling.predictions.uses import prediction_use_record, prediction_use_start
 from labeling.quality.enqueue import quality_check_enqueue
 
 # What an annotator may still change; a submitted or skipped annotation is
@@ -75,10 +75,12 @@ def _open_for_annotator(
     return annotation, lease
 
 
-def _lease_or_closed(task: Task, annotator: User, statuses: tuple[str, ...], now: datetime) -> Lease:
+def _lease_or_closed(
+    task: Task, annotator: User, statuses: tuple[str, ...], now: datetime, renew_seconds: int | None = None
+) -> Lease:
     """``lease_for_write``, but a refusal names a closed annotation first (409 ``already_*``)."""
     try:
-        return lease_for_write(task=task, annotator=annotator, now=now)
+        return lease_for_write(task=task, annotator=annotator, now=now, renew_seconds=renew_seconds)
     except Conflict:
         annotation = _annotation(task, annotator)
         if annotation.status not in statuses:
@@ -118,6 +120,10 @@ def validate_task_boxes(task: Task, boxes: object) -> list[CleanBox]:
     )
 
 
+# ``from_prediction`` left out of a save: what the annotation started from stays as recorded.
+UNCHANGED = object()
+
+
 def annotation_save(
     *,
     task: Task,
@@ -126,13 +132,17 @@ def annotation_save(
     expected_version: int,
     active_seconds: float | None = None,
     annotator: User | None = None,
+    from_prediction: Prediction | None | object = UNCHANGED,
     now: datetime | None = None,
 ) -> Annotation:
     """Replace the boxes of an annotation as a draft save.
 
     ``annotator`` is whose annotation to write (default: the author's own);
-    writing someone else's needs the ``review.work`` capability. Raises
-    ``InvalidBoxes`` (400), ``Conflict`` (409: ``version_conflict`` with
+    writing someone else's needs the ``review.work`` capability. A save by the
+    lease holder renews the lease as a heartbeat does and credits
+    ``active_seconds`` when sent. ``from_prediction`` (a prediction of this
+    task, or None for "from scratch") records what the boxes started from.
+    Raises ``InvalidBoxes`` (400), ``Conflict`` (409: ``version_conflict`` with
     ``current_version``, ``lease_expired``, ``no_lease``, ``already_*``),
     ``Forbidden`` or ``NotFound``; nothing is written when it raises.
     """
@@ -143,36 +153,65 @@ def annotation_save(
         raise NotFound(_("No annotation of this task by that annotator."), code="no_annotation")
     clean = validate_task_boxes(task, boxes)
     with transaction.atomic():
-        credited = 0.0
-        writable = list(Annotation.Status.values)
-        if not supervising:
-            # Lease row first, annotation row second: the lock order of every
-            # write path, so two tabs saving and submitting cannot deadlock.
-            lease = _lease_or_closed(task, author, ANNOTATOR_WRITABLE, now)
-            if active_seconds is not None:
-                # Without a report the clock is left alone: the next report
-                # may then claim that (real) wall time itself.
-                credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
-                lease.save(update_fields=["heartbeat_at"])
-                active_energy_record(task=task, annotator=author, credited=credited, now=now)
-            writable = list(ANNOTATOR_WRITABLE)
-        annotation = _bump_version(task, target, expected_version, writable, credited, now)
-        if annotation is None:
-            # Nothing matched: say why (no annotation, closed, or a stale version).
-            current = _annotation(task, target)
-            if current.status not in writable:
-                raise _closed(current)
-            raise Conflict(
-                _("This annotation changed since version %(expected)s; reload it (current version %(current)s).")
-                % {"expected": expected_version, "current": current.version},
-                code="version_conflict",
-                current_version=current.version,
-            )
-        _replace_boxes(annotation, clean)
-        annotation.box_list = [box.as_dict() for box in clean]
-        _history(annotation, action="fix" if target.pk != author.pk else "save", actor=author,
-                 boxes=annotation.box_list)
+        annotation, _lease = _write_boxes(
+            task, author, target, clean, expected_version,
+            active_seconds=active_seconds, needs_lease=not supervising, from_prediction=from_prediction, now=now,
+        )
     return annotation
+
+
+def _write_boxes(
+    task: Task,
+    author: User,
+    target: User,
+    clean: list[CleanBox],
+    expected_version: int,
+    *,
+    active_seconds: float | None,
+    needs_lease: bool,
+    from_prediction: Prediction | None | object,
+    now: datetime,
+) -> tuple[Annotation, Lease | None]:
+    """The versioned box write of a save (inside the caller's transaction).
+
+    With ``needs_lease`` the author's live lease is locked and renewed in one
+    statement (and credited when ``active_seconds`` is sent); returns the
+    annotation (with ``box_list``) and that lease (None without ``needs_lease``).
+    """
+    credited = 0.0
+    lease = None
+    writable = list(Annotation.Status.values)
+    if needs_lease:
+        # Lease row first, annotation row second: the lock order of every
+        # write path, so two tabs saving and submitting cannot deadlock.
+        # Saving is working: the save keeps the lease as a heartbeat does.
+        lease = _lease_or_closed(task, author, ANNOTATOR_WRITABLE, now, renew_seconds=task.project.lease_seconds)
+        if active_seconds is not None:
+            # Without a report the clock is left alone: the next report
+            # may then claim that (real) wall time itself.
+            credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+            lease.save(update_fields=["heartbeat_at"])
+            active_energy_record(task=task, annotator=author, credited=credited, now=now)
+        writable = list(ANNOTATOR_WRITABLE)
+    annotation = _bump_version(task, target, expected_version, writable, credited, now)
+    if annotation is None:
+        # Nothing matched: say why (no annotation, closed, or a stale version).
+        current = _annotation(task, target)
+        if current.status not in writable:
+            raise _closed(current)
+        raise Conflict(
+            _("This annotation changed since version %(expected)s; reload it (current version %(current)s).")
+            % {"expected": expected_version, "current": current.version},
+            code="version_conflict",
+            current_version=current.version,
+        )
+    _replace_boxes(annotation, clean)
+    annotation.box_list = [box.as_dict() for box in clean]
+    _history(annotation, action="fix" if target.pk != author.pk else "save", actor=author,
+             boxes=annotation.box_list)
+    if from_prediction is not UNCHANGED:
+        prediction_use_start(annotation=annotation, prediction=from_prediction)
+    return annotation, lease
 
 
 def _bump_version(
@@ -201,9 +240,21 @@ def _replace_boxes(annotation: Annotation, clean: list[CleanBox]) -> None:
 
 
 def annotation_submit(
-    *, task: Task, author: User, active_seconds: float | None = None, now: datetime | None = None
+    *,
+    task: Task,
+    author: User,
+    active_seconds: float | None = None,
+    boxes: object = None,
+    expected_version: int | None = None,
+    from_prediction: Prediction | None | object = UNCHANGED,
+    now: datetime | None = None,
 ) -> Annotation:
     """Submit the author's annotation of the task.
+
+    With ``boxes`` (and the ``expected_version`` they replace) the final save
+    comes first, in the same transaction: exactly ``annotation_save``'s
+    checks and write, so bad boxes (400) or a stale version (409) leave both
+    the boxes and the status as they were.
 
     Marks it submitted, credits the last active time, counts the slot on the
     task (which becomes ``submitted`` once ``overlap`` annotators submitted;
@@ -211,9 +262,23 @@ def annotation_submit(
     records the workstation energy of the time credited by this submit.
     """
     now = now or timezone.now()
+    if (boxes is None) != (expected_version is None) or (boxes is None and from_prediction is not UNCHANGED):
+        raise DomainError(_("A final save needs both boxes and version (from_prediction only goes with them)."),
+                          code="incomplete_save", field="boxes" if boxes is None else "version")
+    clean = None if boxes is None else validate_task_boxes(task, boxes)
     with transaction.atomic():
-        annotation, lease = _open_for_annotator(task, author, ANNOTATOR_WRITABLE, now)
-        credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+        if clean is None:
+            annotation, lease = _open_for_annotator(task, author, ANNOTATOR_WRITABLE, now)
+            credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
+            annotation.box_list = None
+        else:
+            # The save credits the reported time (and records its energy);
+            # the submit then has nothing left to credit.
+            annotation, lease = _write_boxes(
+                task, author, author, clean, expected_version,
+                active_seconds=active_seconds, needs_lease=True, from_prediction=from_prediction, now=now,
+            )
+            credited = 0.0
         annotation.status = Annotation.Status.SUBMITTED
         annotation.submitted_at = now
         annotation.version += 1
@@ -233,7 +298,8 @@ def annotation_submit(
             updated_at=now,
         )
         lease_release(lease=lease, reason=Lease.Release.SUBMITTED, now=now)
-        annotation.box_list = _boxes_snapshot(annotation)
+        if annotation.box_list is None:
+            annotation.box_list = _boxes_snapshot(annotation)
         _history(annotation, action="submit", actor=author, boxes=annotation.box_list)
         prediction_use_record(annotation, annotation.box_list)
         # The report row is written with the submit; the job is sent after commit.
@@ -243,6 +309,19 @@ def annotation_submit(
         # last credit point is new; earlier credits are in the ledger already.
         active_energy_record(task=task, annotator=author, credited=credited, now=now)
     return annotation
+
+
+def annotation_submit_then_next(*, task: Task, author: User, take_next: bool, **submit) -> tuple[Annotation, Lease | None]:
+    """``annotation_submit``, then (once it committed) the author's next task in the project.
+
+    The tool's Ctrl+Enter in one request. The next lease is taken only after
+    the submit's transaction closed: the submit stands even if no task is
+    left (None) or "next" fails, exactly as two separate requests would.
+    """
+    annotation = annotation_submit(task=task, author=author, **submit)
+    if not take_next:
+        return annotation, None
+    return annotation, task_lease_next(project=task.project, annotator=author)
 
 
 def annotation_skip(*, task: Task, author: User, reason: str, now: datetime | None = None) -> Annotation:

@@ -2,7 +2,7 @@
 
 import math
 
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -33,15 +33,36 @@ class StrictNumberField(serializers.Field):
         return value
 
 
-@extend_schema_field(OpenApiTypes.NUMBER)
 class StrictFloatField(StrictNumberField):
     pass
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class StrictIntegerField(StrictNumberField):
     def __init__(self, **kwargs) -> None:
         super().__init__(integer=True, **kwargs)
+
+
+class StrictNumberFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a strict number, with its lower bound: data the schema allows is never
+    refused (a negative ``active_seconds`` was documented as fine, then refused as ``min_value``)."""
+
+    target_class = StrictNumberField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "integer" if self.target.integer else "number"}
+        if self.target.min_value is not None:
+            schema["minimum"] = self.target.min_value
+        return schema
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only: DRF's own also takes "yes", 1 and "on"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
 
 
 class StrictCharField(serializers.CharField):
@@ -189,6 +210,23 @@ class ActiveTimeSerializer(StrictSerializer):
     active_seconds = StrictFloatField(min_value=0, required=False)
 
 
+class SubmitSerializer(ActiveTimeSerializer):
+    """Submit, optionally with the final save and the next task in the same request."""
+
+    boxes = serializers.JSONField(
+        required=False,
+        help_text="The final save, as in PUT .../annotation/ (send with version): saved and submitted "
+                  "in one transaction; bad boxes (400) or a stale version (409) change nothing.",
+    )
+    version = StrictIntegerField(min_value=0, required=False,
+                                 help_text="The version the boxes replace (with boxes only).")
+    from_prediction = StrictIntegerField(min_value=1, required=False, allow_null=True,
+                                         help_text="As in PUT .../annotation/ (with boxes only).")
+    next = StrictBooleanField(required=False, default=False,
+                              help_text="true: once the submit committed, the response's next is what "
+                                        "POST .../tasks/next/ would answer (null when nothing is left).")
+
+
 class SkipSerializer(StrictSerializer):
     reason = StrictCharField(allow_blank=True, trim_whitespace=False, max_length=10_000)
 
@@ -223,3 +261,18 @@ class NextTaskSerializer(TaskSerializer):
     class Meta(TaskSerializer.Meta):
         fields = [*TaskSerializer.Meta.fields, "progress"]
         read_only_fields = fields
+
+
+class SubmitOutSerializer(AnnotationSerializer):
+    """The submitted annotation; with ``next`` asked for, also the caller's next task."""
+
+    # Not read-only: the schema would then list it as always present.
+    next = NextTaskSerializer(
+        required=False, allow_null=True,
+        help_text="Only when the request had next: true. The body of POST .../tasks/next/, or null "
+                  "when it would answer 204.",
+    )
+
+    class Meta(AnnotationSerializer.Meta):
+        fields = [*AnnotationSerializer.Meta.fields, "next"]
+        read_only_fields = AnnotationSerializer.Meta.fields

@@ -23,10 +23,12 @@ from labeling.api.task_serializers import (
     NextTaskSerializer,
     ProgressSerializer,
     SkipSerializer,
+    SubmitOutSerializer,
+    SubmitSerializer,
     TaskSerializer,
 )
 from labeling.models import Task
-from labeling.predictions.uses import prediction_of_task, prediction_use_start
+from labeling.predictions.uses import prediction_of_task
 
 
 class AnnotatorParamSerializer(serializers.Serializer):
@@ -51,18 +53,26 @@ def _valid(serializer_class, data):
     return serializer.validated_data
 
 
+def _next_task_out(user, project, lease) -> dict | None:
+    """The body of "next" (NextTaskSerializer's shape) for a lease from ``task_lease_next``; None for none."""
+    if lease is None:
+        return None
+    state = getattr(lease, "annotation_state", None)
+    known = {lease.task_id: state} if state else None
+    payload = _tasks_out(user, [lease.task], "annotator", leases=[lease], annotations=known)[0]
+    progress = task_reads.annotator_progress(project=project, annotator=user)
+    payload["progress"] = ProgressSerializer(progress).data
+    return payload
+
+
 class TaskNextView(APIView):
     @extend_schema(request=None, responses={200: NextTaskSerializer, 204: None})
     def post(self, request, project_id: int):
         project = access_project(request.user, project_id, "tasks.annotate")
         lease = assignment.task_lease_next(project=project, annotator=request.user)
-        if lease is None:
+        payload = _next_task_out(request.user, project, lease)
+        if payload is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        state = getattr(lease, "annotation_state", None)
-        known = {lease.task_id: state} if state else None
-        payload = _tasks_out(request.user, [lease.task], "annotator", leases=[lease], annotations=known)[0]
-        progress = task_reads.annotator_progress(project=project, annotator=request.user)
-        payload["progress"] = ProgressSerializer(progress).data
         return Response(payload)
 
 
@@ -97,8 +107,10 @@ class AnnotationView(APIView):
     def put(self, request, task_id: int):
         task, annotator, _ = _target_annotator(request, task_id, "tasks.annotate")
         data = _valid(AnnotationWriteSerializer, request.data)
-        # Checked before the save: a foreign prediction id changes nothing.
-        prediction = prediction_of_task(task, data.get("from_prediction"))
+        started = {}
+        if "from_prediction" in data:
+            # Checked before the save: a foreign prediction id changes nothing.
+            started["from_prediction"] = prediction_of_task(task, data["from_prediction"])
         annotation = annotations.annotation_save(
             task=task,
             author=request.user,
@@ -106,21 +118,28 @@ class AnnotationView(APIView):
             boxes=data["boxes"],
             expected_version=data["version"],
             active_seconds=data.get("active_seconds"),
+            **started,
         )
-        if "from_prediction" in data:
-            prediction_use_start(annotation=annotation, prediction=prediction)
         return Response(AnnotationSerializer(annotation).data)
 
 
 class TaskSubmitView(APIView):
-    @extend_schema(request=ActiveTimeSerializer, responses={200: AnnotationSerializer})
+    @extend_schema(request=SubmitSerializer, responses={200: SubmitOutSerializer})
     def post(self, request, task_id: int):
         task = access_task(request.user, task_id, "tasks.annotate")
-        data = _valid(ActiveTimeSerializer, request.data)
-        annotation = annotations.annotation_submit(
-            task=task, author=request.user, active_seconds=data.get("active_seconds")
+        data = _valid(SubmitSerializer, request.data)
+        final_save = {}
+        if "from_prediction" in data:
+            # Checked before anything is written: a foreign prediction id changes nothing.
+            final_save["from_prediction"] = prediction_of_task(task, data["from_prediction"])
+        annotation, lease = annotations.annotation_submit_then_next(
+            task=task, author=request.user, take_next=data["next"], active_seconds=data.get("active_seconds"),
+            boxes=data.get("boxes"), expected_version=data.get("version"), **final_save,
         )
-        return Response(AnnotationSerializer(annotation).data)
+        body = AnnotationSerializer(annotation).data
+        if data["next"]:
+            body["next"] = _next_task_out(request.user, task.project, lease)
+        return Response(body)
 
 
 class TaskSkipView(APIView):

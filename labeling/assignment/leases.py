@@ -1,10 +1,11 @@
-"""Keeping a lease: the check before every write, heartbeat and active time, release, sweep."""
+"""Keeping a lease: the check before every write, renewal (heartbeat or save) and active time, release, sweep."""
 
 import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,24 +16,45 @@ from labeling.durability import commit_without_flush_wait
 from labeling.models import Annotation, Lease, Task
 
 
-def lease_for_write(*, task: Task, annotator: User, now: datetime) -> Lease:
+def lease_for_write(*, task: Task, annotator: User, now: datetime, renew_seconds: int | None = None) -> Lease:
     """Return the annotator's live lease on the task, locked, or refuse with 409.
 
+    With ``renew_seconds`` the lease is also renewed (heartbeat, save): its
+    expiry becomes at least ``now + renew_seconds``, never earlier than it was
+    (an assignment's long lease stays long), in the statement that locks it.
     ``lease_expired`` when the last lease ran out, ``no_lease`` when the
     annotator holds none (never had one, or released it by submit or skip).
     """
-    lease = Lease.objects.select_for_update().filter(task=task, annotator=annotator, released_at__isnull=True).first()
+    if renew_seconds is None:
+        lease = Lease.objects.select_for_update().filter(
+            task=task, annotator=annotator, released_at__isnull=True).first()
+    else:
+        lease = _lock_and_renew(task, annotator, now, now + timedelta(seconds=renew_seconds))
     if lease is not None and lease.expires_at > now:
         return lease
-    expired = lease is not None or Lease.objects.filter(
-        task=task, annotator=annotator, release_reason=Lease.Release.EXPIRED
-    ).exists()
+    expired = (lease is not None or Lease.objects.filter(task=task, annotator=annotator).filter(
+        Q(release_reason=Lease.Release.EXPIRED) | Q(released_at__isnull=True)).exists())
     if expired:
         raise Conflict(
             _("Your lease on this task expired and the task went back to the pool; ask for the next task."),
             code="lease_expired",
         )
     raise Conflict(_("You hold no lease on this task."), code="no_lease")
+
+
+def _lock_and_renew(task: Task, annotator: User, now: datetime, until: datetime) -> Lease | None:
+    """The live lease, renewed to ``until`` and locked, in one statement (``UPDATE ... RETURNING``)
+    instead of a lock and an update: a save renews the lease at no extra round trip. None when
+    the caller holds no live lease (the refusal is then worded by the caller)."""
+    table = Lease._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Lease._meta.concrete_fields)
+    sql = (
+        f"UPDATE {table} SET expires_at = GREATEST(expires_at, %s) "
+        f"WHERE task_id = %s AND annotator_id = %s AND released_at IS NULL AND expires_at > %s RETURNING {columns}"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = list(Lease.objects.raw(sql, [adapt(until), task.pk, annotator.pk, adapt(now)]))
+    return rows[0] if rows else None
 
 
 def active_time_credit(*, lease: Lease, reported: float | None, now: datetime) -> float:
@@ -65,10 +87,9 @@ def lease_renew(
     with transaction.atomic():
         # A heartbeat only keeps the lease (labeling/durability.py).
         commit_without_flush_wait()
-        lease = lease_for_write(task=task, annotator=annotator, now=now)
+        lease = lease_for_write(task=task, annotator=annotator, now=now, renew_seconds=task.project.lease_seconds)
         credited = active_time_credit(lease=lease, reported=active_seconds, now=now)
-        lease.expires_at = max(lease.expires_at, now + timedelta(seconds=task.project.lease_seconds))
-        lease.save(update_fields=["expires_at", "heartbeat_at"])
+        lease.save(update_fields=["heartbeat_at"])
         lease.active_seconds_total = _credit_active_seconds(task, annotator, credited)
         active_energy_record(task=task, annotator=annotator, credited=credited, now=now)
     return lease

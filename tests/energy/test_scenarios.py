@@ -18,10 +18,10 @@ from pycocotools.coco import COCO
 from accounts.roles import Role
 from energy.models import LedgerEntry, Site, SupplyInterval
 from energy.services import project_energy_report, task_energy_tags
-from labeling.annotations import annotation_submit
+from labeling.annotations import annotation_save, annotation_submit
 from labeling.assignment import lease_renew, task_lease_next
 from labeling.export.coco import coco_chunks
-from labeling.models import Task
+from labeling.models import Lease, Task
 from labeling.review import review_reject
 from tests.factories import PASSWORD, add_member, make_project, make_task, make_user
 
@@ -161,6 +161,38 @@ def test_idling_before_work_then_work_across_ten_oclock(clock, site, tmp_path):
     # Estimated watts on measured supply: "mixed"; the watts assumption (±50 %) gives the range.
     assert green["basis_counts"]["mixed"] == 1 and green["uncertainty"]["energy_kwh_range"] == pytest.approx(
         [0.002, 0.006])
+
+
+def test_time_reported_by_saves_and_the_final_save_of_a_submit_is_placed_when_done(clock, site, tmp_path):
+    # The tool reports active time with its saves (no heartbeat while drawing)
+    # and Ctrl+Enter sends the last boxes with the submit. The same work as
+    # above: leased 09:40, a save reporting 0 s at 09:58 (idle until then), saves
+    # reporting 60 s at 09:59, 10:00 and 10:01, the submit's final save 60 s at
+    # 10:02: the same four stretches, the same figures (share 0.75, 0.995 g).
+    project = _project(site)
+    task = make_task(project)
+    a = _annotator(project, 60)
+    clock.t = T(9, 40)
+    task_lease_next(project=project, annotator=a, now=clock.t)
+    version = 0
+    box = {"label": "yak", "x": 10, "y": 20, "width": 30, "height": 12}
+    for when, seconds in (((9, 58), 0), ((9, 59), 60), ((10, 0), 60), ((10, 1), 60)):
+        clock.t = T(*when)
+        version = annotation_save(task=Task.objects.get(pk=task.pk), author=a, boxes=[box], expected_version=version,
+                                  active_seconds=seconds, now=clock.t).version
+        # Each save kept the lease, as a heartbeat would.
+        assert Lease.objects.get(task=task).expires_at == clock.t + (T(3) - T(0))
+    clock.t = T(10, 2)
+    annotation_submit(task=Task.objects.get(pk=task.pk), author=a, boxes=[box], expected_version=version,
+                      active_seconds=60, now=clock.t)
+    spans = list(LedgerEntry.objects.filter(task_id=task.pk).order_by("start").values_list("start", "end"))
+    assert spans == [(T(9, 58), T(9, 59)), (T(9, 59), T(10)), (T(10), T(10, 1)), (T(10, 1), T(10, 2))]
+    _agree(
+        project, tmp_path,
+        tasks={task.pk: (0.004, 0.75, 0.995)}, people={a.pk: (0.004, 0.75, 0.995)},
+        hours={"2025-07-01T09:00": (0.002, 0.0018, 0), "2025-07-01T10:00": (0.002, 0.0012, 0)},
+        totals=(0.004, 0.75, 0.995, 1.0),
+    )
 
 
 def test_a_credit_is_never_more_than_the_idle_cut_off(clock, site):

@@ -1,6 +1,6 @@
 // Active labeling time: seconds in which the page is visible and focused and
 // the annotator touched the pointer or keyboard within the idle cut-off.
-// Feeds the heartbeat (and through it the energy ledger).
+// Reported with every save, submit and heartbeat (and through them to the energy ledger).
 
 export const IDLE_CUTOFF_MS = 60000;
 const TICK_MS = 1000;
@@ -42,5 +42,10 @@ export class Activity {
     const s = Math.round(this.pending * 10) / 10;
     this.pending = 0;
     return s;
+  }
+
+  // Seconds taken for a request the server refused or never got: report them with the next one.
+  giveBack(seconds) {
+    if (seconds > 0) this.pending += seconds;
   }
 }

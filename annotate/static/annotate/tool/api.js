@@ -12,8 +12,8 @@ export const api = {
   annotation: (taskId) => request("GET", `${V1}/tasks/${taskId}/annotation/`),
   save: (taskId, boxes, version, opts, extra) =>
     request("PUT", `${V1}/tasks/${taskId}/annotation/`, { boxes, version, ...(extra || {}) }, opts),
-  submit: (taskId, activeSeconds) =>
-    request("POST", `${V1}/tasks/${taskId}/submit/`, { active_seconds: activeSeconds }),
+  // body: {active_seconds?, next?, and the final save's boxes + version (+ from_prediction)?}
+  submit: (taskId, body) => request("POST", `${V1}/tasks/${taskId}/submit/`, body),
   skip: (taskId, reason) => request("POST", `${V1}/tasks/${taskId}/skip/`, { reason }),
   heartbeat: (taskId, activeSeconds, opts) =>
     request("POST", `${V1}/tasks/${taskId}/heartbeat/`, { active_seconds: activeSeconds }, opts),

@@ -1,7 +1,7 @@
 // The box tool: wires the stage, interactions, history, autosave, heartbeat
 // and shortcuts to the task API. One page serves task after task without a
-// reload, so the switch after Ctrl+Enter costs only the API calls and the
-// image decode.
+// reload, so the switch after Ctrl+Enter costs one API request (final save,
+// submit and next together) and the image decode.
 
 import { Activity } from "./activity.js";
 import { api, ApiError } from "./api.js";
@@ -58,6 +58,7 @@ class Tool extends Editor {
       onState: (state) => renderSaveState(this.$("[data-save-state]"), state),
       onBlocked: (info) => this.showBlocked(info),
       onSaved: (saved) => this.savedOk(saved),
+      activity: this.activity,
     });
     // What tests and the switch benchmark read: timings of task switches.
     this.metrics = { switches: [], taskId: null };
@@ -266,6 +267,8 @@ class Tool extends Editor {
   savedOk() {
     this.notices.clear("blocked");
     this.notices.clear("offline");
+    // The save renewed the lease: no heartbeat needed for another interval.
+    this.heartbeatDue();
   }
 
   async overwrite(version) {
@@ -305,22 +308,24 @@ class Tool extends Editor {
     await this.saver.flush();
   }
 
+  // One request: the unsaved boxes (if any), the submit and the next task.
   async submitAndNext() {
     if (!this.task || this.busy || !this.editable) return;
     const t0 = performance.now();
     this.busy = true;
     try {
-      const saved = await this.saver.flush();
-      if (!saved) {
+      const marks = {};
+      const answer = await this.saver.submit({ next: true }, marks);
+      if (!answer) {
         this.submitRefused();
         return;
       }
-      const tSaved = performance.now();
-      await api.submit(this.task.id, this.activity.take());
-      const tSubmitted = performance.now();
-      clearDraft(this.config.userId, this.task.id);
-      this.phase = { save: tSaved - t0, submit: tSubmitted - tSaved, t: tSubmitted };
-      await this.nextTask(t0);
+      const tAnswered = performance.now();
+      // save: waiting for an autosave already in flight; submit: the one request
+      // (final save, submit and next on the server); next: no request of its own.
+      this.phase = { save: marks.sent - t0, submit: tAnswered - marks.sent, next: 0, t: tAnswered };
+      this.stopHeartbeat();
+      await this.openNext(answer.next, t0);
     } catch (err) {
       this.actionFailed("submit", err);
     } finally {
@@ -355,6 +360,11 @@ class Tool extends Editor {
     this.stopHeartbeat();
     const task = await api.next(this.config.projectId);
     if (this.phase) this.phase.next = performance.now() - this.phase.t;
+    await this.openNext(task, t0);
+  }
+
+  // The task "next" answered (null: nothing left), from its own request or a submit's.
+  async openNext(task, t0) {
     if (window.location.pathname !== this.config.projectUrl) {
       history.replaceState(null, "", this.config.projectUrl);
     }
@@ -395,13 +405,23 @@ class Tool extends Editor {
 
   // ---- lease heartbeat and progress -------------------------------------------
 
+  // A heartbeat goes out only after a whole interval in which no save or
+  // heartbeat reached the server (each renews the lease): someone drawing
+  // sends saves, never heartbeats.
   startHeartbeat() {
-    this.stopHeartbeat();
-    this.heartbeat = setInterval(() => this.beat(), this.config.heartbeatMs || HEARTBEAT_MS);
+    this.heartbeatOn = true;
+    this.heartbeatDue();
+  }
+
+  heartbeatDue() {
+    if (!this.heartbeatOn) return;
+    clearTimeout(this.heartbeat);
+    this.heartbeat = setTimeout(() => this.beat(), this.config.heartbeatMs || HEARTBEAT_MS);
   }
 
   stopHeartbeat() {
-    clearInterval(this.heartbeat);
+    this.heartbeatOn = false;
+    clearTimeout(this.heartbeat);
   }
 
   // Report the activity still pending for the task about to be left (the
@@ -419,6 +439,14 @@ class Tool extends Editor {
   async beat() {
     if (!this.task || !this.editable) return;
     const taskId = this.task.id;
+    try {
+      await this.sendBeat(taskId);
+    } finally {
+      if (taskId === (this.task && this.task.id)) this.heartbeatDue();
+    }
+  }
+
+  async sendBeat(taskId) {
     try {
       const res = await api.heartbeat(taskId, this.activity.take());
       if (res && res.expires_at) this.task.lease = { ...(this.task.lease || {}), expires_at: res.expires_at };

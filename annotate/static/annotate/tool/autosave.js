@@ -1,5 +1,7 @@
 // Saves drafts a moment after each change, at once on Ctrl+S, and with a
-// keepalive request when the page is hidden. A stale version (409) or an
+// keepalive request when the page is hidden; every save carries the active
+// seconds not yet reported (and renews the lease on the server). Submit sends
+// the unsaved boxes along in the same request. A stale version (409) or an
 // expired lease blocks further saves until the annotator decides; the boxes
 // stay on screen and in localStorage meanwhile.
 
@@ -10,8 +12,10 @@ export const SAVE_DELAY_MS = 800;
 const RETRY_MS = 4000;
 
 export class Saver {
-  constructor({ userId, onState, onBlocked, onSaved }) {
+  constructor({ userId, onState, onBlocked, onSaved, activity }) {
     this.userId = userId;
+    // Where the active seconds come from (take/giveBack); none: saves report none.
+    this.activity = activity || { take: () => undefined, giveBack: () => {} };
     this.onState = onState;
     this.onBlocked = onBlocked;
     this.onSaved = onSaved || (() => {});
@@ -68,8 +72,9 @@ export class Saver {
     const boxes = this.getBoxes();
     const sent = JSON.stringify(boxes);
     this.state("saving");
+    const seconds = this.activity.take();
     try {
-      const saved = await api.save(taskId, boxes, this.version, undefined, this.extra);
+      const saved = await api.save(taskId, boxes, this.version, undefined, this._withActive(seconds));
       if (taskId !== this.taskId) return true;
       this.version = saved.version;
       // Changes made while the request was in flight still need a save.
@@ -86,8 +91,54 @@ export class Saver {
       return true;
     } catch (err) {
       if (taskId !== this.taskId) return false;
+      this.activity.giveBack(seconds);
       this._failed(err);
       return false;
+    }
+  }
+
+  _withActive(seconds) {
+    return seconds === undefined ? this.extra : { ...this.extra, active_seconds: seconds };
+  }
+
+  // Submit in one request: unsaved boxes go along and are saved and submitted
+  // together, with the pending active seconds and ``body`` (e.g. {next: true}).
+  // Resolves to the server's answer, or null when the boxes were not taken: that
+  // refusal is handled exactly as a failed save (kept on screen and in this
+  // browser, blocked or retried). A refused submit with nothing unsaved throws.
+  // ``marks.sent`` gets the time the request left (after any save in flight).
+  async submit(body, marks = {}) {
+    clearTimeout(this.timer);
+    if (this.inflight) await this.inflight.catch(() => {});
+    if (this.blocked) return null;
+    const taskId = this.taskId;
+    const withBoxes = this.dirty;
+    const seconds = this.activity.take();
+    const sent = withBoxes
+      ? { boxes: this.getBoxes(), version: this.version, ...this._withActive(seconds), ...body }
+      : { ...(seconds === undefined ? {} : { active_seconds: seconds }), ...body };
+    if (withBoxes) this.state("saving");
+    marks.sent = performance.now();
+    // Saves asked for meanwhile wait for it (and then have nothing to do).
+    const request = api.submit(taskId, sent);
+    this.inflight = request;
+    try {
+      const answer = await request;
+      if (taskId === this.taskId) {
+        clearTimeout(this.timer);
+        this.dirty = false;
+        clearDraft(this.userId, taskId);
+        this.state("saved");
+      }
+      return answer;
+    } catch (err) {
+      if (taskId !== this.taskId) throw err;
+      this.activity.giveBack(seconds);
+      if (!withBoxes) throw err;
+      this._failed(err);
+      return null;
+    } finally {
+      if (this.inflight === request) this.inflight = null;
     }
   }
 
@@ -136,7 +187,8 @@ export class Saver {
     const boxes = this.getBoxes();
     writeDraft(this.userId, taskId, boxes, this.version);
     if (navigator.onLine === false) return;
-    this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }, this.extra).then(
+    const seconds = this.activity.take();
+    this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }, this._withActive(seconds)).then(
       (saved) => {
         if (taskId !== this.taskId) return true;
         this.version = saved.version;
@@ -147,7 +199,12 @@ export class Saver {
         }
         return true;
       },
-      (err) => { if (taskId === this.taskId) this._failed(err); return false; },
+      (err) => {
+        if (taskId !== this.taskId) return false;
+        this.activity.giveBack(seconds);
+        this._failed(err);
+        return false;
+      },
     ).finally(() => { this.inflight = null; });
   }
 }
