@@ -168,23 +168,42 @@ def plateau_prepare(args, env: dict) -> dict:
     return json.loads(made.stdout.strip().splitlines()[-1])
 
 
-def flow(client: Client, project: int, index_of: dict, w: int, h: int, lat: dict) -> None:
-    """One task the way the tool does it: lease, save the 3 boxes, submit."""
-    response, t_next = client.call("POST", f"/api/v1/projects/{project}/tasks/next/", json={})
-    task = response.json()
+def flow(client: Client, project: int, index_of: dict, w: int, h: int, lat: dict, held: dict, *,
+         take_next: bool = True, separate: bool = False) -> None:
+    """One task the way the tool does it.
+
+    Default, the tool's Ctrl+Enter: ONE request, the boxes, the submit and the
+    next task together (``held`` keeps the task that answer carried; a run's
+    first task comes from its own "next"). ``separate``: next, save and submit
+    as three requests, for the next and save figures beside Label Studio's.
+    """
+    task = held.pop("task", None)
+    seconds = {}
+    if task is None:
+        response, seconds["next"] = client.call("POST", f"/api/v1/projects/{project}/tasks/next/", json={})
+        task = response.json()
     version = (task.get("annotation") or {}).get("version", 0)
-    _, t_save = client.call("PUT", f"/api/v1/tasks/{task['id']}/annotation/",
-                            json={"boxes": boxes(index_of[task["id"]], w, h), "version": version})
-    _, t_submit = client.call("POST", f"/api/v1/tasks/{task['id']}/submit/", json={"active_seconds": 12.5})
-    for name, seconds in (("next", t_next), ("save", t_save), ("submit", t_submit),
-                          ("flow", t_next + t_save + t_submit)):
-        lat.setdefault(name, []).append(seconds)
+    drawn = boxes(index_of[task["id"]], w, h)
+    if separate:
+        _, seconds["save"] = client.call("PUT", f"/api/v1/tasks/{task['id']}/annotation/",
+                                         json={"boxes": drawn, "version": version})
+        _, seconds["submit"] = client.call("POST", f"/api/v1/tasks/{task['id']}/submit/", json={"active_seconds": 12.5})
+        seconds["flow"] = sum(seconds.values())
+    else:
+        response, seconds["submit_with_next"] = client.call("POST", f"/api/v1/tasks/{task['id']}/submit/", json={
+            "boxes": drawn, "version": version, "active_seconds": 12.5, "next": take_next})
+        if take_next and response.json().get("next"):
+            held["task"] = response.json()["next"]
+        seconds["flow"] = seconds["submit_with_next"]
+    for name, value in seconds.items():
+        lat.setdefault(name, []).append(value)
 
 
 def flows_out(lat: dict, count: int, wall: float) -> dict:
+    requests = sum(len(lat.get(name, [])) for name in ("next", "save", "submit", "submit_with_next"))
     return {**{name: A.lat_summary(values) for name, values in lat.items()}, "tasks": count,
             "seconds_wall": round(wall, 2), "tasks_per_s": round(count / wall, 2),
-            "requests_per_s": round(3 * count / wall, 1)}
+            "requests": requests, "requests_per_s": round(requests / wall, 1)}
 
 
 def wait_for(what, check, timeout: float = 900, every: float = 0.5) -> float:
@@ -263,21 +282,28 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
     env = {**os.environ, **SERVER_ENV, "MEDIA_ROOT": str(media),
            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.db}",
            "CELERY_BROKER_URL": args.broker, "THROTTLE_UPLOADS_RATE": "100000/min"}
-    import redis
+    server = f"gunicorn gthread {args.workers}x{args.threads} --preload + celery worker (2, beat), DEBUG=0"
+    if args.newcomer:
+        # As `make run` serves a newcomer: the same gunicorn, DEBUG on, no broker
+        # (every job runs inside the request that queues it), no worker.
+        env.update(CELERY_BROKER_URL="", DEBUG="1", CELERY_TASK_ALWAYS_EAGER="1")
+        server = f"make run's stack: gunicorn gthread {args.workers}x{args.threads} --preload, DEBUG=1, eager jobs"
+    else:
+        import redis
 
-    redis.Redis.from_url(args.broker).flushdb()
+        redis.Redis.from_url(args.broker).flushdb()
     tokens = plateau_prepare(args, env)
     base = f"http://127.0.0.1:{args.port}"
     admin, sup, client = (Client(base, tokens[k]) for k in ("admin", "supervisor", "client"))
     annotators = [Client(base, tokens[f"annotator{k}"]) for k in range(1, 5)]
-    res: dict = {"tool": "plateau", "n_tasks": n, "server": "gunicorn gthread 2x4 + celery worker (2, beat), DEBUG=0, "
-                 "PostgreSQL " + args.db, "load_average_before": os.getloadavg()}
+    res: dict = {"tool": "plateau", "n_tasks": n, "server": server + ", PostgreSQL " + args.db,
+                 "load_average_before": os.getloadavg()}
     stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_concurrency=2, env=env,
-                  log_dir=out_dir).start()
+                  log_dir=out_dir, worker=not args.newcomer).start()
 
     def groups() -> dict:
-        return {"web": tree(stack.processes["web"].pid), "worker": tree(stack.processes["worker"].pid),
-                "db": pg_backends(args.db)}
+        found = {name: tree(process.pid) for name, process in stack.processes.items()}
+        return {"web": found["web"], "worker": found.get("worker", []), "db": pg_backends(args.db)}
 
     try:
         time.sleep(5)  # as the anchor's run.sh lets LS settle
@@ -312,10 +338,10 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
             print(f"[plateau] ingest {n}: {upload_wall:.1f} s", file=sys.stderr, flush=True)
             # --- annotator flow, 1 client
             memory.set_phase("annotate_sequential")
-            lat: dict = {}
+            lat, held = {}, {}
             begun = time.perf_counter()
-            for _ in range(n - 2 * r):
-                flow(annotators[0], project, index_of, w, h, lat)
+            for i in range(n - 2 * r):
+                flow(annotators[0], project, index_of, w, h, lat, held, take_next=i < n - 2 * r - 1)
             res["annotate_sequential"] = flows_out(lat, n - 2 * r, time.perf_counter() - begun)
             res["annotate_sequential"]["first300_flow"] = A.lat_summary(lat["flow"][:300])
             res["annotate_sequential"]["last300_flow"] = A.lat_summary(lat["flow"][-300:])
@@ -323,29 +349,28 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
                   file=sys.stderr, flush=True)
             # --- 4 clients, each an annotator of its own
             memory.set_phase("annotate_concurrent")
-            clat, lock, local, who = {}, threading.Lock(), threading.local(), iter(annotators)
+            clat, lock, share = {}, threading.Lock(), r // 4
 
-            def one(_):
-                if not hasattr(local, "client"):
-                    with lock:
-                        local.client = next(who)
-                mine: dict = {}
-                flow(local.client, project, index_of, w, h, mine)
+            def one(client: Client) -> None:
+                mine, held = {}, {}
+                for i in range(share):
+                    flow(client, project, index_of, w, h, mine, held, take_next=i < share - 1)
                 with lock:
                     for name, values in mine.items():
                         clat.setdefault(name, []).extend(values)
 
             begun = time.perf_counter()
             with ThreadPoolExecutor(4) as pool:
-                list(pool.map(one, range(r)))
-            res["annotate_concurrent"] = dict(flows_out(clat, r, time.perf_counter() - begun), clients=4)
+                list(pool.map(one, annotators))
+            res["annotate_concurrent"] = dict(flows_out(clat, 4 * share, time.perf_counter() - begun), clients=4)
             # --- the stream: the last R tasks, 1 client, then the empty queue
             memory.set_phase("next_stream")
             slat: dict = {}
             begun = time.perf_counter()
-            for _ in range(r):
-                flow(annotators[0], project, index_of, w, h, slat)
-            res["next_stream"] = flows_out(slat, r, time.perf_counter() - begun)
+            left = r + (r - 4 * share)  # the stream's tasks and any the 4 clients' shares left over
+            for _ in range(left):
+                flow(annotators[0], project, index_of, w, h, slat, {}, separate=True)
+            res["next_stream"] = flows_out(slat, left, time.perf_counter() - begun)
             empty, empty_s = annotators[0].call("POST", f"/api/v1/projects/{project}/tasks/next/", ok=(204,))
             res["next_stream"]["after_all_done"] = {"status": empty.status_code, "ms": round(empty_s * 1000, 1)}
             # --- quality checks (the worker), then a supervisor accepts everything from the queue
@@ -423,10 +448,12 @@ def compare(p: dict, ls: dict) -> dict:
     """LS / Plateau: above 1, Plateau is faster (or lighter) by that factor."""
     lp = ls["phases"]
     rows = {
-        "save (LS annotation POST / our PUT), 1 client": (lp["annotate_sequential"], p["annotate_sequential"]["save"]),
+        "save (LS annotation POST / our PUT), 1 client": (lp["annotate_sequential"], p["next_stream"]["save"]),
         "next (LS GET next/ / our POST tasks/next/), stream": (lp["next_task"], p["next_stream"]["next"]),
-        "per-task flow (LS POST / our next+save+submit), 1 client":
+        "per-task flow (LS POST / our submit with boxes and next), 1 client":
             (lp["annotate_sequential"], p["annotate_sequential"]["flow"]),
+        "per-task flow (LS POST / our next+save+submit as 3 requests), 1 client":
+            (lp["annotate_sequential"], p["next_stream"]["flow"]),
         "per-task flow, 4 clients": (lp["annotate_concurrent"], p["annotate_concurrent"]["flow"]),
     }
     out = {name: {"ls_p50_ms": l["p50_ms"], "plateau_p50_ms": o["p50_ms"], "ratio_p50": ratio(l["p50_ms"], o["p50_ms"]),
@@ -466,6 +493,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8310)
     parser.add_argument("--workers", type=int, default=4, help="make run's 4 x 2; bench/README's runs: 2 x 4")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--newcomer", action="store_true",
+                        help="Plateau as make run serves a newcomer: DEBUG on, no broker (jobs run in the request)")
     parser.add_argument("--out", default="/tmp/versus")
     parser.add_argument("--order", default="plateau,ls", help="which side runs first")
     parser.add_argument("--ls-setup", action="store_true", help="run the anchor's setup.sh even if the venv exists")

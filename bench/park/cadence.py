@@ -4,9 +4,10 @@ A task takes ``PARK_THINK`` seconds, uniform (default 30–60). During it the
 person makes ``PARK_EDITS`` changes (default 3–5: three boxes drawn, some
 moved), spread at random over the task; each change is saved ``SAVE_DELAY_S``
 later (``SAVE_DELAY_MS`` in ``annotate/static/annotate/tool/autosave.js``
-debounces each change by 0.8 s; changes closer than that are one save). The
-tool heartbeats every ``PARK_HEARTBEAT`` seconds (default 30 =
-``LABELING_TOOL_HEARTBEAT_SECONDS``) from the task's start.
+debounces each change by 0.8 s; changes closer than that are one save). A save
+renews the lease, so the tool heartbeats only ``PARK_HEARTBEAT`` seconds
+(default 30 = ``LABELING_TOOL_HEARTBEAT_SECONDS``) after the task opened or the
+last save or heartbeat (``startHeartbeat``/``heartbeatDue`` in ``app.js``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ def task_plan(rng: random.Random, heartbeats: bool = True) -> tuple[float, list[
     saves = [t + SAVE_DELAY_S for i, t in enumerate(edits) if i + 1 == len(edits) or edits[i + 1] - t > SAVE_DELAY_S]
     events = [(t, "save") for t in saves]
     if heartbeats:
-        events += [(HEARTBEAT_S * k, "heartbeat") for k in range(1, int(duration // HEARTBEAT_S) + 1)]
+        # The timer is re-armed by every save and heartbeat (each renews the lease).
+        renewed = 0.0
+        for t in [*saves, duration]:
+            while renewed + HEARTBEAT_S < t:
+                renewed += HEARTBEAT_S
+                events.append((renewed, "heartbeat"))
+            renewed = t
     return duration, sorted(events)
 
 

@@ -14,11 +14,13 @@ does for a person drawing boxes:
 
 - signs in once (``POST /api/v1/auth/token/``; the token is kept, as the
   browser keeps its session, in ``PARK_TOKENS`` when set);
-- leases a task (``POST .../tasks/next/``, which carries today's progress),
-  fetches its display image and its thumbnail;
-- draws, autosaves and heartbeats at the tool's cadence for ``PARK_THINK``
-  seconds (30–60; ``bench/park/cadence.py`` says how);
-- submits with its active seconds, and takes the next task at once.
+- leases its first task (``POST .../tasks/next/``, which carries today's
+  progress), fetches its display image and its thumbnail (signed links);
+- draws, autosaves (each save carrying the active seconds since the last
+  report, and renewing the lease) and heartbeats at the tool's cadence for
+  ``PARK_THINK`` seconds (30–60; ``bench/park/cadence.py`` says how);
+- submits with its active seconds and ``"next": true``, as Ctrl+Enter does:
+  the answer carries the next task, so there is no separate "next" request.
 
 Supervisors poll the review queue every ``PARK_REVIEW_EVERY`` seconds (10–20)
 and decide up to three tasks of their share (supervisor i of n takes task ids
@@ -48,7 +50,7 @@ from locust import FastHttpUser, constant, events, task
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.park.calls import timed_call  # noqa: E402
 from bench.park.cadence import (  # noqa: E402
-    CLIENTS, EXPORT_EVERY_S, HEARTBEAT_S, REVIEW_EVERY, SUPERVISORS, THINK, next_boxes, task_plan,
+    CLIENTS, EXPORT_EVERY_S, REVIEW_EVERY, SUPERVISORS, THINK, next_boxes, task_plan,
 )
 
 STATE = json.loads(open(os.environ.get("PARK_STATE", "bench/.park-state.json")).read())
@@ -140,16 +142,19 @@ class Annotator(_Person):
     def on_start(self) -> None:
         super().on_start()
         self.rng = random.Random()
+        self.following = None  # the next task, as the last submit's answer carried it
         # People do not all start at the same instant of their task.
         gevent.sleep(self.rng.uniform(0, THINK[0] / 3))
 
     @task
     def label_one_task(self) -> None:
         self.waited_ms = 0.0
-        status, leased = self.call("next", "POST", f"/api/v1/projects/{PROJECT}/tasks/next/", {}, ok=(200, 204))
-        if status != 200 or leased is None:
-            gevent.sleep(10)  # nothing to label (or an error, already counted): look again later
-            return
+        leased, self.following = self.following, None
+        if leased is None:
+            status, leased = self.call("next", "POST", f"/api/v1/projects/{PROJECT}/tasks/next/", {}, ok=(200, 204))
+            if status != 200 or leased is None:
+                gevent.sleep(10)  # nothing to label (or an error, already counted): look again later
+                return
         task_id = leased["id"]
         LEDGER.write(kind="lease", user=self.username, task=task_id)
         image = leased["image"]
@@ -165,22 +170,23 @@ class Annotator(_Person):
         clock = 0.0
         for at, kind in plan:
             gevent.sleep(max(0.0, at - clock))
-            clock = at
+            # Every save and heartbeat reports the active seconds since the last report.
+            active, clock = round(at - clock, 1), at
             if kind == "heartbeat":
-                self.call("heartbeat", "POST", f"/api/v1/tasks/{task_id}/heartbeat/",
-                          {"active_seconds": HEARTBEAT_S})
+                self.call("heartbeat", "POST", f"/api/v1/tasks/{task_id}/heartbeat/", {"active_seconds": active})
                 continue
             boxes = next_boxes(self.rng, boxes)
             status, saved = self.call("save", "PUT", f"/api/v1/tasks/{task_id}/annotation/",
-                                      {"boxes": boxes, "version": version})
+                                      {"boxes": boxes, "version": version, "active_seconds": active})
             if saved is not None:
                 version = saved["version"]
                 LEDGER.write(kind="save", user=self.username, task=task_id, version=version, boxes=boxes)
         gevent.sleep(max(0.0, duration - clock))
-        status, _ = self.call("submit", "POST", f"/api/v1/tasks/{task_id}/submit/",
-                              {"active_seconds": round(max(0.0, duration - clock), 1)})
+        status, answer = self.call("submit", "POST", f"/api/v1/tasks/{task_id}/submit/",
+                                   {"active_seconds": round(max(0.0, duration - clock), 1), "next": True})
         if status == 200:
             LEDGER.write(kind="submit", user=self.username, task=task_id, version=version)
+            self.following = (answer or {}).get("next")
         flow("A per-task flow", self.waited_ms)
 
 

@@ -39,7 +39,7 @@ SERVER_ENV = {
 class Stack:
     def __init__(self, *, port: int, workers: int = 4, threads: int = 2, worker_class: str = "gthread",
                  celery_concurrency: int = 1, env: dict | None = None, log_dir: Path | None = None,
-                 beat: bool = True, keep_alive: int = 75) -> None:
+                 beat: bool = True, keep_alive: int = 75, worker: bool = True) -> None:
         self.port = port
         self.env = {**os.environ, **SERVER_ENV, **(env or {})}
         self.log_dir = Path(log_dir or "/tmp")
@@ -52,12 +52,12 @@ class Stack:
             # keep-alive longer than the heartbeat means a person's connection is
             # not closed under them between calls (gunicorn's default is 2 s).
             web += ["--threads", str(threads), "--worker-connections", "4000", "--keep-alive", str(keep_alive)]
-        worker = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "warning",
+        worker_argv = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "warning",
                   "--concurrency", str(celery_concurrency), "--without-gossip", "--without-mingle",
                   "--without-heartbeat"]
         if beat:
-            worker += ["--beat", "--schedule", str(self.log_dir / f"park-beat-{port}")]
-        self.argv = {"web": web, "worker": worker}
+            worker_argv += ["--beat", "--schedule", str(self.log_dir / f"park-beat-{port}")]
+        self.argv = {"web": web, "worker": worker_argv} if worker else {"web": web}
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs = {}
 
