@@ -11,6 +11,7 @@ the project (and admins) may write without one, e.g. to fix an annotator's
 boxes.
 """
 
+import json
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -205,10 +206,8 @@ def _write_boxes(
             code="version_conflict",
             current_version=current.version,
         )
-    _replace_boxes(annotation, clean)
     annotation.box_list = [box.as_dict() for box in clean]
-    _history(annotation, action="fix" if target.pk != author.pk else "save", actor=author,
-             boxes=annotation.box_list)
+    _replace_boxes(annotation, clean, action="fix" if target.pk != author.pk else "save", actor=author, now=now)
     if from_prediction is not UNCHANGED:
         prediction_use_start(annotation=annotation, prediction=from_prediction)
     return annotation, lease
@@ -231,12 +230,29 @@ def _bump_version(
     return rows[0] if rows else None
 
 
-def _replace_boxes(annotation: Annotation, clean: list[CleanBox]) -> None:
-    Box.objects.filter(annotation=annotation).delete()
-    Box.objects.bulk_create(
-        Box(annotation=annotation, label_id=b.label_id, x=b.x, y=b.y, width=b.width, height=b.height)
-        for b in clean
-    )
+_BOXES = Box._meta.db_table
+_REPLACE_BOXES = (
+    # Every save runs this: one statement instead of three (delete, insert, history),
+    # ~1 ms of CPU and two round trips less on the call an annotator makes most.
+    f"WITH gone AS (DELETE FROM {_BOXES} WHERE annotation_id = %s),"
+    f" added AS (INSERT INTO {_BOXES} (annotation_id, label_id, x, y, width, height)"
+    " SELECT %s, * FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]))"
+    f" INSERT INTO {AnnotationHistory._meta.db_table} (annotation_id, version, status, action, boxes, actor_id,"
+    " created_at) VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s)"
+)
+
+
+def _replace_boxes(annotation: Annotation, clean: list[CleanBox], *, action: str, actor: User,
+                   now: datetime) -> None:
+    """The annotation's boxes become ``clean`` and its history gets the new version
+    (with ``annotation.box_list``, the boxes as sent back)."""
+    columns = list(zip(*((b.label_id, b.x, b.y, b.width, b.height) for b in clean))) or [()] * 5
+    with connection.cursor() as cursor:
+        cursor.execute(_REPLACE_BOXES, [
+            annotation.pk, annotation.pk, *(list(column) for column in columns),
+            annotation.pk, annotation.version, annotation.status, action, json.dumps(annotation.box_list),
+            actor.pk, now,
+        ])
 
 
 def annotation_submit(
