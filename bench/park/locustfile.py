@@ -16,8 +16,8 @@ does for a person drawing boxes:
   browser keeps its session, in ``PARK_TOKENS`` when set);
 - leases its first task (``POST .../tasks/next/``, which carries today's
   progress), fetches its display image and its thumbnail (signed links);
-- draws, autosaves (each save carrying the active seconds since the last
-  report, and renewing the lease) and heartbeats at the tool's cadence for
+- draws, autosaves (each save renewing the lease, and carrying the active
+  seconds once 30 s passed since the last report) and heartbeats at the tool's cadence for
   ``PARK_THINK`` seconds (30–60; ``bench/park/cadence.py`` says how);
 - submits with its active seconds and ``"next": true``, as Ctrl+Enter does:
   the answer carries the next task, so there is no separate "next" request.
@@ -50,7 +50,7 @@ from locust import FastHttpUser, constant, events, task
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.park.calls import timed_call  # noqa: E402
 from bench.park.cadence import (  # noqa: E402
-    CLIENTS, EXPORT_EVERY_S, REVIEW_EVERY, SUPERVISORS, THINK, next_boxes, task_plan,
+    CLIENTS, EXPORT_EVERY_S, HEARTBEAT_S, REVIEW_EVERY, SUPERVISORS, THINK, next_boxes, task_plan,
 )
 
 STATE = json.loads(open(os.environ.get("PARK_STATE", "bench/.park-state.json")).read())
@@ -167,23 +167,27 @@ class Annotator(_Person):
             version = (current or {}).get("version", version)
         duration, plan = task_plan(self.rng)
         boxes: list[dict] = []
-        clock = 0.0
+        clock = reported = 0.0
         for at, kind in plan:
             gevent.sleep(max(0.0, at - clock))
-            # Every save and heartbeat reports the active seconds since the last report.
-            active, clock = round(at - clock, 1), at
+            clock = at
+            # Heartbeats report the active seconds since the last report; saves do
+            # once a heartbeat interval has passed since it (activity.js, takeDue).
+            report = {}
+            if kind == "heartbeat" or at - reported >= HEARTBEAT_S:
+                report, reported = {"active_seconds": round(at - reported, 1)}, at
             if kind == "heartbeat":
-                self.call("heartbeat", "POST", f"/api/v1/tasks/{task_id}/heartbeat/", {"active_seconds": active})
+                self.call("heartbeat", "POST", f"/api/v1/tasks/{task_id}/heartbeat/", report)
                 continue
             boxes = next_boxes(self.rng, boxes)
             status, saved = self.call("save", "PUT", f"/api/v1/tasks/{task_id}/annotation/",
-                                      {"boxes": boxes, "version": version, "active_seconds": active})
+                                      {"boxes": boxes, "version": version, **report})
             if saved is not None:
                 version = saved["version"]
                 LEDGER.write(kind="save", user=self.username, task=task_id, version=version, boxes=boxes)
         gevent.sleep(max(0.0, duration - clock))
         status, answer = self.call("submit", "POST", f"/api/v1/tasks/{task_id}/submit/",
-                                   {"active_seconds": round(max(0.0, duration - clock), 1), "next": True})
+                                   {"active_seconds": round(max(0.0, duration - reported), 1), "next": True})
         if status == 200:
             LEDGER.write(kind="submit", user=self.username, task=task_id, version=version)
             self.following = (answer or {}).get("next")

@@ -104,8 +104,9 @@ def test_drawing_longer_than_the_heartbeat_interval_sends_saves_and_no_heartbeat
     heartbeats = [r for r in calls if r.url.endswith("/heartbeat/")]
     saves = [r for r in calls if r.method == "PUT" and r.url.endswith(f"/tasks/{task.pk}/annotation/")]
     assert heartbeats == [] and len(saves) >= n
-    # The saves carried the active time and kept the lease.
-    assert all("active_seconds" in r.post_data_json for r in saves)
+    # The saves kept the lease, and carried the active time once per interval, not each time.
+    reported = [r for r in saves if "active_seconds" in r.post_data_json]
+    assert 1 <= len(reported) <= len(saves) // 2, (len(reported), len(saves))
     assert Annotation.objects.get(task=task, annotator=user).active_seconds > 0
     assert Lease.objects.get(task=task, annotator=user).expires_at > first_expiry
     assert len(stored_boxes(task, user)) == n

@@ -1,6 +1,8 @@
 // Active labeling time: seconds in which the page is visible and focused and
 // the annotator touched the pointer or keyboard within the idle cut-off.
-// Reported with every save, submit and heartbeat (and through them to the energy ledger).
+// Reported with every submit and heartbeat, and with a save when the last report is
+// a heartbeat interval old (and through them to the energy ledger, in the hours the
+// work happened): each report is a ledger row, and a person saves every few seconds.
 
 export const IDLE_CUTOFF_MS = 60000;
 const TICK_MS = 1000;
@@ -13,6 +15,7 @@ export class Activity {
     this.lastTick = now();
     this.pending = 0; // seconds not yet reported
     this.total = 0;
+    this.reportedAt = now();
   }
 
   start(target = window) {
@@ -41,7 +44,13 @@ export class Activity {
     this.tick();
     const s = Math.round(this.pending * 10) / 10;
     this.pending = 0;
+    this.reportedAt = this.now();
     return s;
+  }
+
+  // take(), once ``everyMs`` have passed since the last report; undefined before.
+  takeDue(everyMs) {
+    return this.now() - this.reportedAt >= everyMs ? this.take() : undefined;
   }
 
   // Seconds taken for a request the server refused or never got: report them with the next one.

@@ -59,6 +59,8 @@ class Tool extends Editor {
       onBlocked: (info) => this.showBlocked(info),
       onSaved: (saved) => this.savedOk(saved),
       activity: this.activity,
+      // Saves report active time as often as heartbeats would.
+      reportEveryMs: config.heartbeatMs || HEARTBEAT_MS,
     });
     // What tests and the switch benchmark read: timings of task switches.
     this.metrics = { switches: [], taskId: null };

@@ -1,6 +1,7 @@
 // Saves drafts a moment after each change, at once on Ctrl+S, and with a
-// keepalive request when the page is hidden; every save carries the active
-// seconds not yet reported (and renews the lease on the server). Submit sends
+// keepalive request when the page is hidden; a save renews the lease on the
+// server and carries the active seconds not yet reported once a heartbeat
+// interval has passed since the last report (activity.js). Submit sends
 // the unsaved boxes along in the same request. A stale version (409) or an
 // expired lease blocks further saves until the annotator decides; the boxes
 // stay on screen and in localStorage meanwhile.
@@ -9,13 +10,17 @@ import { api, ApiError, OfflineError } from "./api.js";
 import { clearDraft, writeDraft } from "./drafts.js";
 
 export const SAVE_DELAY_MS = 800;
+// How often saves report active time: the heartbeat's interval (app.js), so the
+// energy ledger gets a row per half minute of work, not one per save.
+export const REPORT_EVERY_MS = 30000;
 const RETRY_MS = 4000;
 
 export class Saver {
-  constructor({ userId, onState, onBlocked, onSaved, activity }) {
+  constructor({ userId, onState, onBlocked, onSaved, activity, reportEveryMs }) {
     this.userId = userId;
-    // Where the active seconds come from (take/giveBack); none: saves report none.
-    this.activity = activity || { take: () => undefined, giveBack: () => {} };
+    // Where the active seconds come from (take/takeDue/giveBack); none: saves report none.
+    this.activity = activity || { take: () => undefined, takeDue: () => undefined, giveBack: () => {} };
+    this.reportEveryMs = reportEveryMs || REPORT_EVERY_MS;
     this.onState = onState;
     this.onBlocked = onBlocked;
     this.onSaved = onSaved || (() => {});
@@ -72,7 +77,7 @@ export class Saver {
     const boxes = this.getBoxes();
     const sent = JSON.stringify(boxes);
     this.state("saving");
-    const seconds = this.activity.take();
+    const seconds = this.activity.takeDue(this.reportEveryMs);
     try {
       const saved = await api.save(taskId, boxes, this.version, undefined, this._withActive(seconds));
       if (taskId !== this.taskId) return true;
@@ -187,6 +192,7 @@ export class Saver {
     const boxes = this.getBoxes();
     writeDraft(this.userId, taskId, boxes, this.version);
     if (navigator.onLine === false) return;
+    // The page may not come back: report everything pending.
     const seconds = this.activity.take();
     this.inflight = api.save(taskId, boxes, this.version, { keepalive: true }, this._withActive(seconds)).then(
       (saved) => {
