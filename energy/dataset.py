@@ -21,14 +21,21 @@ class DatasetEnergy:
         self.site_ids: set[int] = set()
 
     def tags_for(self, task_ids: list[int]) -> dict[int, dict]:
-        """The energy tag of each task (as on the task itself), counted into the totals."""
+        """The energy tag of each task with ledger entries (as on the task itself), counted into the totals.
+
+        Tasks with no entries are counted as ``unknown`` and left out of the answer: their tag is
+        ``UNKNOWN`` (an export asks for every image, most of which may have none).
+        """
         summaries = task_summaries(task_ids)
         self.site_ids |= {sid for s in summaries.values() for sid in s.site_ids}
         out = {}
-        for task_id in task_ids:
-            summary = summaries.get(int(task_id))
-            self.totals.add(summary)
-            out[int(task_id)] = tag_of(summary)
+        # In task order, as the sums were always made: the same floats to the last bit.
+        for task_id in map(int, task_ids):
+            summary = summaries.get(task_id)
+            if summary is not None:
+                self.totals.add(summary)
+                out[task_id] = tag_of(summary)
+        self.totals.basis_counts["unknown"] += len(task_ids) - len(out)
         return out
 
     def block(self) -> dict:

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from energy.attribution import Attribution, Consumption, attribute, combine
 from energy.factors import clean_sources, emission_factors
@@ -154,8 +155,18 @@ def detail_of(summary: Summary | None) -> dict:
 
 def task_summaries(task_ids: list[int]) -> dict[int, Summary]:
     ids = [int(t) for t in task_ids]
-    attributed = attribute_entries(LedgerEntry.objects.filter(task_id__in=ids))
+    attributed = attribute_entries(LedgerEntry.objects.filter(_task_in(ids)))
     grouped: dict[int, list[Attributed]] = defaultdict(list)
     for a in attributed:
         grouped[a.entry.task_id].append(a)
     return {task_id: summarise(items) for task_id, items in grouped.items()}
+
+
+def _task_in(ids: list[int]) -> RawSQL:
+    """``task_id = ANY(ids)``: one array parameter, where ``task_id__in`` would be one per id.
+
+    Django prepares each IN parameter in Python; for an export's pages of 2,000 tasks that
+    was most of the cost of tagging them, even when no task had a ledger entry.
+    """
+    return RawSQL(f'"{LedgerEntry._meta.db_table}"."task_id" = ANY(%s::bigint[])', (ids,),
+                  output_field=BooleanField())

@@ -44,9 +44,8 @@ from django.conf import settings
 from energy.services import dataset_energy
 
 from labeling.export.items import (
-    GOLD, export_file_name, image_extension, item_batches, project_labels, selected_tasks,
+    GOLD, UNKNOWN_ENERGY, export_file_name, image_extension, item_batches, project_labels, selected_tasks,
 )
-from labeling.export.parts import EncodedCache
 from labeling.models import Project
 
 _SPOOL_BYTES = 4 * 1024 * 1024
@@ -141,59 +140,82 @@ def _read_back(spool: IO[str]) -> Iterator[str]:
 def _write_arrays(
     *, project_id, tasks, category_of, images_out, boxes_out, image_list, stats, on_progress, batch_size
 ) -> None:
-    """Write the images and annotations arrays from the merged, ordered items."""
+    """Write the images and annotations arrays from the merged, ordered items.
+
+    The hot loop of every COCO export (once per image and once per box): values that
+    repeat (category ids, annotator lists, the unknown energy tag, each image's box
+    suffix) are encoded once and looked up; per box only ``isfinite`` and ``round`` are called.
+    """
     energy = dataset_energy(project_id)
-    cached = EncodedCache()
+    annotators_json: dict[tuple, str] = {}  # annotator names -> their JSON list
+    extra_json: dict[tuple, str] = {}  # (annotator, review status) -> the box's "plateau" object
+    unknown_energy = _encode(UNKNOWN_ENERGY)
+    category_json = {pk: f',"category_id":{category}' for pk, category in category_of.items()}
     newest: datetime | None = None
     first_image, first_box = True, True
+    decimals = COORD_DECIMALS
 
     for batch in item_batches(tasks, batch_size, energy):
         image_parts: list[str] = []
         box_parts: list[str] = []
         for item in batch:
-            image_id, chosen, tag = item.image_id, item.chosen, item.energy
-            captured_iso = iso(item.captured_at)
-            ext = image_extension(item.stored)
+            image_id, chosen, tag, stored = item.image_id, item.chosen, item.energy, item.stored
+            review_status = None if chosen is None else ("fixed" if chosen[3] else chosen[2])
+            captured = item.captured_at
+            captured_iso = None if captured is None else iso(captured)
+            ext = image_extension(stored)
             file_name = (
                 f'"{image_id}.{ext}"' if ext.isascii() and ext.isalnum()
-                else _encode(export_file_name(image_id, item.stored))
+                else _encode(export_file_name(image_id, stored))
             )
-            lat, lon, original = item.latitude, item.longitude, item.original_name
-            gps = (
-                f'{{"lat":{_number(lat)},"lon":{_number(lon)},"alt":{_number(item.altitude)}}}'
-                if lat is not None and lon is not None else "null"
-            )
+            lat, lon, alt, original = item.latitude, item.longitude, item.altitude, item.original_name
+            if lat is None or lon is None:
+                gps = "null"
+            elif _isfinite(lat + lon) and (alt is None or _isfinite(alt)):
+                gps = f'{{"lat":{lat!r},"lon":{lon!r},"alt":{"null" if alt is None else repr(alt)}}}'
+            else:  # _number raises the error naming the value
+                gps = f'{{"lat":{_number(lat)},"lon":{_number(lon)},"alt":{_number(alt)}}}'
             captured_json = f'"{captured_iso}"' if captured_iso else "null"
+            people = item.annotators
+            annotators = annotators_json.get(people)
+            if annotators is None:
+                annotators = annotators_json[people] = _encode(list(people))
             # Hand-built JSON with the key order and number formatting json.dumps gives
             # (floats as repr); strings that may need escaping still go through the encoder.
             image_parts.append(
                 f'{{"id":{image_id},"width":{item.width},"height":{item.height},"file_name":{file_name},'
                 f'"license":1,"date_captured":"{captured_iso or ""}","flickr_url":"","coco_url":"",'
-                f'"energy":{cached(tag)},"gps":{gps},"captured_at":{captured_json},'
+                # Most images have no ledger entries yet: their tag is the one unknown tag.
+                f'"energy":{unknown_energy if tag is UNKNOWN_ENERGY else _encode(tag)},"gps":{gps},'
+                f'"captured_at":{captured_json},'
                 # Task statuses are plain words (a check constraint keeps them so).
                 f'"plateau":{{"task_id":{item.task_id},"status":"{item.status}",'
-                f'"annotators":{cached(item.annotators)},'
+                f'"annotators":{annotators},'
                 # Only on gold images: their boxes are the verified answer, not an annotator's.
-                + ('"gold":true,' if item.review_status == GOLD else "") +
+                + ('"gold":true,' if review_status == GOLD else "") +
                 f'"original_name":{_quote(original) if isinstance(original, str) else "null"}}}}}'
             )
             if chosen is None:
                 continue
-            if item.review_status == GOLD:
+            if review_status == GOLD:
                 stats.gold_images += 1
-            if item.review_status != GOLD and (newest is None or chosen[5] > newest):
+            elif newest is None or chosen[5] > newest:
                 newest = chosen[5]
-            extra = cached({"annotator": chosen[4], "review_status": item.review_status})
-            for box_id, label_id, x, y, w, h in item.boxes:
+            extra = extra_json.get((chosen[4], review_status))
+            if extra is None:
+                extra = extra_json[chosen[4], review_status] = _encode(
+                    {"annotator": chosen[4], "review_status": review_status})
+            tail = f',"iscrowd":0,"segmentation":[],"plateau":{extra}}}'
+            for _, _, box_id, label_id, x, y, w, h in item.boxes:
                 area = w * h
                 if not _isfinite(x + y + area):
                     raise ValueError(f"box {box_id} has a coordinate that is not a finite number")
-                x, y, w, h = (round(v, COORD_DECIMALS) for v in (x, y, w, h))
-                area = round(w * h, COORD_DECIMALS)
+                w = round(w, decimals)
+                h = round(h, decimals)
                 box_parts.append(
-                    f'{{"id":{box_id},"image_id":{image_id},"category_id":{category_of[label_id]},'
-                    f'"bbox":[{x!r},{y!r},{w!r},{h!r}],"area":{area!r},"iscrowd":0,'
-                    f'"segmentation":[],"plateau":{extra}}}'
+                    f'{{"id":{box_id},"image_id":{image_id}{category_json[label_id]},"bbox":['
+                    f'{round(x, decimals)!r},{round(y, decimals)!r},{w!r},{h!r}],'
+                    f'"area":{round(w * h, decimals)!r}{tail}'
                 )
         if image_list is not None:
             image_list.write("".join(f"{item.image_id}\t{item.stored}\n" for item in batch))

@@ -18,11 +18,13 @@ boxes), each ordered by task id and read ``batch_size`` rows at a time, are
 merged in one pass.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import Cast
 
 from labeling.export.parts import Groups, batches
 from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
@@ -59,7 +61,8 @@ class Item:
     # Rows (task id, annotation id, status, fixed, annotator, updated_at), ordered by id.
     candidates: list[tuple]
     chosen: tuple | None
-    # Rows (box id, label id, x, y, width, height) of the chosen annotation.
+    # Rows (task id, annotation id, box id, label id, x, y, width, height) of the chosen
+    # annotation, as the database gives them (no copy per box); gold rows have no annotation id.
     boxes: list[tuple]
 
     @property
@@ -78,8 +81,9 @@ class Item:
 
 def image_extension(stored_name: str) -> str:
     """The extension of a stored image file, lower-case, without the dot."""
-    tail = stored_name.rsplit("/", 1)[-1]
-    return tail.rsplit(".", 1)[-1].lower() if "." in tail else "bin"
+    dot = stored_name.rfind(".")
+    # A dot in a folder name is no extension (called once per exported image, hence no splitting).
+    return stored_name[dot + 1:].lower() if dot > stored_name.rfind("/") else "bin"
 
 
 def export_file_name(image_id: int, stored_name: str) -> str:
@@ -115,10 +119,17 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
     ``energy`` (``energy.services.dataset_energy``) gives each task's tag and
     counts it into the dataset's green totals, so images and totals agree.
     """
-    task_rows = tasks.order_by("id").values_list(
+    task_rows = tasks.order_by("id").annotate(
+        # Only gold tasks need these; NULL elsewhere spares decoding every task's gold JSON.
+        # As text, decoded below for gold tasks only: a JSON column would be decoded on every row.
+        gold_json=Case(When(is_gold=True, then=Cast("gold_boxes", TextField())), default=Value(None),
+                       output_field=TextField()),
+        gold_created_at=Case(When(is_gold=True, then=F("created_at")), default=Value(None),
+                             output_field=DateTimeField()),
+    ).values_list(
         "id", "status", "image_id", "image__file", "image__original_name", "image__width",
         "image__height", "image__gps_latitude", "image__gps_longitude", "image__gps_altitude",
-        "image__captured_at", "is_gold", "gold_boxes", "created_at",
+        "image__captured_at", "is_gold", "gold_json", "gold_created_at",
     )
     label_ids: dict[str, int] | None = None
     fixed = Review.objects.filter(annotation_id=OuterRef("pk"), decision=Review.Decision.FIX)
@@ -128,10 +139,12 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
         .order_by("task_id", "id")
         .values_list("task_id", "id", "status", "fixed", "annotator__username", "updated_at")
     )
+    # Each annotation's boxes together (by id, as exported), so that a task whose
+    # boxes all belong to the chosen annotation is seen from its first and last box.
     box_rows = (
         Box.objects.filter(annotation__task__in=tasks.values("id"), annotation__status__in=_LABEL_STATUSES)
-        .order_by("annotation__task_id", "id")
-        .values_list("annotation__task_id", "id", "annotation_id", "label_id", "x", "y", "width", "height")
+        .order_by("annotation__task_id", "annotation_id", "id")
+        .values_list("annotation__task_id", "annotation_id", "id", "label_id", "x", "y", "width", "height")
     )
     annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
     boxes = Groups(box_rows.iterator(chunk_size=batch_size))
@@ -139,7 +152,7 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
         tags = energy.tags_for([row[0] for row in batch])
         items = []
         for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
-             is_gold, gold_boxes, created_at) in batch:
+             is_gold, gold_json, created_at) in batch:
             candidates = annotations.take(task_id)
             task_boxes = boxes.take(task_id)
             if is_gold:
@@ -148,10 +161,16 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
                     label_ids = dict(LabelClass.objects.filter(
                         project_id__in=tasks.values("project_id")).values_list("name", "id"))
                 chosen = (task_id, None, GOLD, False, GOLD, created_at)
-                kept = gold_box_rows(task_id, gold_boxes, label_ids)
+                kept = gold_box_rows(task_id, json.loads(gold_json), label_ids)
             else:
                 chosen = choose(candidates)
-                kept = [] if chosen is None else [row[1:2] + row[3:] for row in task_boxes if row[2] == chosen[1]]
+                if chosen is None or not task_boxes:
+                    kept = []
+                elif task_boxes[0][1] == task_boxes[-1][1] == chosen[1]:
+                    kept = task_boxes  # the usual case: one annotation per task
+                else:
+                    chosen_id = chosen[1]
+                    kept = [row for row in task_boxes if row[1] == chosen_id]
             items.append(Item(
                 task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
                 tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept,
@@ -167,13 +186,16 @@ def gold_box_rows(task_id: int, gold_boxes: list[dict], label_ids: dict[str, int
     has are left out.
     """
     return [
-        (GOLD_ID_BASE + task_id * 1000 + index, label_ids[b["label"]], b["x"], b["y"], b["width"], b["height"])
+        (task_id, None, GOLD_ID_BASE + task_id * 1000 + index, label_ids[b["label"]],
+         b["x"], b["y"], b["width"], b["height"])
         for index, b in enumerate(gold_boxes[:1000]) if b.get("label") in label_ids
     ]
 
 
 def choose(candidates: list[tuple]) -> tuple | None:
     """The annotation whose boxes are exported: fixed, else accepted, else submitted."""
+    if len(candidates) == 1:  # most tasks: nothing to rank
+        return candidates[0]
     best = None
     for row in candidates:  # ordered by id, so the first of equals wins
         rank = (row[3], row[2] == Annotation.Status.ACCEPTED)

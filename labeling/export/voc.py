@@ -41,7 +41,7 @@ class VocLayout:
             f"<bndbox><xmin>{_decimal(x + 1)}</xmin><ymin>{_decimal(y + 1)}</ymin>"
             f"<xmax>{_decimal(x + w)}</xmax><ymax>{_decimal(y + h)}</ymax></bndbox>"
             "</object>\n"
-            for _, label_id, x, y, w, h in item.boxes
+            for _, _, _, label_id, x, y, w, h in item.boxes
         )
         xml = (
             '<?xml version="1.0" encoding="utf-8"?>\n<annotation>'

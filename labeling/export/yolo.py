@@ -39,7 +39,7 @@ class YoloLayout:
     def entries(self, item: Item) -> list[tuple[str, bytes]]:
         width, height = item.width, item.height
         lines = []
-        for _, label_id, x, y, w, h in item.boxes:
+        for _, _, _, label_id, x, y, w, h in item.boxes:
             numbers = ((x + w / 2) / width, (y + h / 2) / height, w / width, h / height)
             lines.append(f"{self._class_of[label_id]} " + " ".join(_decimal(v) for v in numbers) + "\n")
         stem = export_file_name(item.image_id, item.stored).rsplit(".", 1)[0]
