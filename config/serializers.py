@@ -1,6 +1,9 @@
 from django.utils.translation import gettext as _
-"""Serializer base that refuses fields it does not know."""
+"""Serializer base that refuses fields it does not know, and text without NUL."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
 
@@ -24,3 +27,21 @@ class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
     pass
+
+
+class TextField(serializers.CharField):
+    """A CharField whose schema says what DRF refuses: a NUL character (code
+    ``null_characters_not_allowed``), so that schema-valid text is never refused."""
+
+
+class TextFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = TextField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_basic_type(OpenApiTypes.STR)
+        if self.target.max_length is not None:
+            schema["maxLength"] = self.target.max_length
+        if self.target.min_length is not None:
+            schema["minLength"] = self.target.min_length
+        schema["pattern"] = "^[^\\u0000]*$"
+        return schema

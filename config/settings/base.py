@@ -189,9 +189,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # A task's status appears in more than one component (a task, the next task):
-    # one name for the one choice set, rather than a generated one.
-    "ENUM_NAME_OVERRIDES": {"TaskStatusEnum": "labeling.models.Task.Status"},
+    # A task's and an annotation's status appear in more than one component (a task,
+    # the next task, a submit's answer): one name for each choice set, not a generated one.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "labeling.models.Task.Status",
+        "AnnotationStatusEnum": "labeling.models.Annotation.Status",
+    },
 }
 
 # Celery. Without a broker the jobs run eagerly in-process (the README says so).

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from accounts.roles import Role
 from config.errors import DomainError
-from config.serializers import StrictModelSerializer, StrictSerializer
+from config.serializers import StrictModelSerializer, StrictSerializer, TextField
 from labeling import label_names
 from labeling.api.image_urls import image_link, image_url, tiles_url
 from labeling.counts import counts_of
@@ -40,9 +40,9 @@ class LabelClassSerializer(StrictModelSerializer):
 
 
 class LabelClassWriteSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     display_names = DisplayNamesField(required=False)
-    supercategory = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    supercategory = TextField(max_length=100, required=False, allow_blank=True)
     color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
     hotkey = serializers.IntegerField(min_value=1, max_value=9, required=False, allow_null=True)
 
