@@ -36,10 +36,14 @@ class SignedFiles:
         if found.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             start_response("304 Not Modified", headers)
             return []
+        try:
+            stream = open(found.path, "rb")
+        except OSError:  # gone since the stat: Django's view answers the 404
+            return self.app(environ, start_response)
         start_response("200 OK", [*headers, ("Content-Length", str(found.size))])
         if method == "HEAD":
+            stream.close()
             return []
-        stream = open(found.path, "rb")
         wrapper = environ.get("wsgi.file_wrapper")
         return wrapper(stream, _CHUNK) if wrapper else _chunks(stream)
 

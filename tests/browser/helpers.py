@@ -157,3 +157,14 @@ def assert_close(actual: tuple, expected: tuple, tol: float = 1.0) -> None:
     assert len(actual) == len(expected)
     for a, e in zip(actual, expected):
         assert abs(a - e) <= tol, f"{actual} != {expected} (±{tol} px)"
+
+
+def annotator_with_scenes(width: int, height: int, count: int = 2):
+    """A project "Qinghai Lake survey", its annotator "annotator1" and ``count`` scene tasks."""
+    from accounts.roles import Role
+    from tests.factories import add_member, make_project, make_user
+
+    project = make_project("Qinghai Lake survey")
+    user = make_user("annotator1")
+    add_member(project, user, Role.ANNOTATOR)
+    return project, user, [make_scene_task(project, width=width, height=height, seed=i) for i in range(count)]

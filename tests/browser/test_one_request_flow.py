@@ -9,11 +9,9 @@ import json
 import pytest
 from django.db.models import F
 
-from accounts.roles import Role
 from labeling.models import Annotation, Lease
-from tests.browser.helpers import STAGE, ViewModel, drag, login, open_labeling, make_scene_task, stored_boxes, \
+from tests.browser.helpers import annotator_with_scenes, STAGE, ViewModel, drag, login, open_labeling, stored_boxes, \
     wait_drawn, wait_saved, wait_until
-from tests.factories import add_member, make_project, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +20,7 @@ W, H = 1200, 900
 
 @pytest.fixture
 def setup(live_server):
-    project = make_project("Qinghai Lake survey")
-    user = make_user("annotator1")
-    add_member(project, user, Role.ANNOTATOR)
-    tasks = [make_scene_task(project, width=W, height=H, seed=i) for i in range(2)]
-    return project, user, tasks
+    return annotator_with_scenes(W, H)
 
 
 def _start(page, live_server, project, user):
