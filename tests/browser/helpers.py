@@ -168,3 +168,18 @@ def annotator_with_scenes(width: int, height: int, count: int = 2):
     user = make_user("annotator1")
     add_member(project, user, Role.ANNOTATOR)
     return project, user, [make_scene_task(project, width=width, height=height, seed=i) for i in range(count)]
+
+
+def start_labeling(page, live_server, project, user, width: int, height: int):
+    """Sign in, open the labeling page; the task it leased and the view's geometry."""
+    from labeling.models import Lease
+
+    login(page, live_server.url, user.username)
+    open_labeling(page, live_server.url, project.pk)
+    task = Lease.objects.get(annotator=user, released_at__isnull=True).task
+    return task, ViewModel(page.locator(STAGE).bounding_box(), width, height)
+
+
+def draw_box(page, model, x0, y0, x1, y1) -> None:
+    """Drag a box from (x0, y0) to (x1, y1), in image pixels."""
+    drag(page, model.to_page(x0, y0), model.to_page(x1, y1))

@@ -10,8 +10,9 @@ import pytest
 from django.db.models import F
 
 from labeling.models import Annotation, Lease
-from tests.browser.helpers import annotator_with_scenes, STAGE, ViewModel, drag, login, open_labeling, stored_boxes, \
-    wait_drawn, wait_saved, wait_until
+from tests.browser.helpers import (
+    annotator_with_scenes, draw_box, start_labeling, stored_boxes, wait_drawn, wait_saved, wait_until,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,17 +22,6 @@ W, H = 1200, 900
 @pytest.fixture
 def setup(live_server):
     return annotator_with_scenes(W, H)
-
-
-def _start(page, live_server, project, user):
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    task = Lease.objects.get(annotator=user, released_at__isnull=True).task
-    return task, ViewModel(page.locator(STAGE).bounding_box(), W, H)
-
-
-def _draw(page, model, x0, y0, x1, y1):
-    drag(page, model.to_page(x0, y0), model.to_page(x1, y1))
 
 
 def _record_api_calls(page) -> list:
@@ -48,10 +38,10 @@ def _draft(page, user, task):
 
 def test_ctrl_enter_after_drawing_is_one_request_and_shows_the_next_task(live_server, page, setup):
     project, user, tasks = setup
-    first, model = _start(page, live_server, project, user)
+    first, model = start_labeling(page, live_server, project, user, W, H)
     second = next(t for t in tasks if t.pk != first.pk)
     calls = _record_api_calls(page)
-    _draw(page, model, 100, 100, 300, 260)
+    draw_box(page, model, 100, 100, 300, 260)
     page.keyboard.press("Control+Enter")  # before the autosave delay ran out
     wait_drawn(page, second.pk)
     # One request carried the box, the submit and the ask for the next task.
@@ -83,7 +73,7 @@ def test_ctrl_enter_after_drawing_is_one_request_and_shows_the_next_task(live_se
 def test_drawing_longer_than_the_heartbeat_interval_sends_saves_and_no_heartbeat(live_server, page, setup, settings):
     settings.LABELING_TOOL_HEARTBEAT_SECONDS = 4
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
+    task, model = start_labeling(page, live_server, project, user, W, H)
     first_expiry = Lease.objects.get(task=task, annotator=user).expires_at
     calls = _record_api_calls(page)
     # Box after box, each saved before the next is drawn, for two heartbeat intervals and more.
@@ -92,7 +82,7 @@ def test_drawing_longer_than_the_heartbeat_interval_sends_saves_and_no_heartbeat
     while page.evaluate("performance.now()") - started < 2 * 4000 + 500:
         x = 40 + (n % 10) * 110
         y = 60 + (n // 10) * 120
-        _draw(page, model, x, y, x + 80, y + 90)
+        draw_box(page, model, x, y, x + 80, y + 90)
         n += 1
         wait_until(page, lambda: page.evaluate("window.__plateauTool.saver.current") == "saved", what="saved")
     heartbeats = [r for r in calls if r.url.endswith("/heartbeat/")]
@@ -110,12 +100,12 @@ def test_drawing_longer_than_the_heartbeat_interval_sends_saves_and_no_heartbeat
 
 def test_a_stale_one_request_submit_keeps_the_boxes_as_a_stale_save_does(live_server, page, setup):
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
-    _draw(page, model, 100, 100, 300, 260)
+    task, model = start_labeling(page, live_server, project, user, W, H)
+    draw_box(page, model, 100, 100, 300, 260)
     wait_saved(page)
     # Someone else writes the annotation behind the page's back; then a second box and Ctrl+Enter at once.
     Annotation.objects.filter(task=task, annotator=user).update(version=F("version") + 5)
-    _draw(page, model, 500, 400, 700, 600)
+    draw_box(page, model, 500, 400, 700, 600)
     page.keyboard.press("Control+Enter")
     notice = page.locator('[data-testid="notice-blocked"]')
     notice.wait_for()
@@ -135,7 +125,7 @@ def test_a_stale_one_request_submit_keeps_the_boxes_as_a_stale_save_does(live_se
 
 def test_a_submit_lost_offline_or_to_a_server_error_keeps_the_boxes(live_server, page, setup):
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
+    task, model = start_labeling(page, live_server, project, user, W, H)
     # A server error on the submit: the boxes stay, the tool retries the save.
     failing = {"on": True}
 
@@ -146,7 +136,7 @@ def test_a_submit_lost_offline_or_to_a_server_error_keeps_the_boxes(live_server,
             route.continue_()
 
     page.route("**/api/v1/tasks/*/submit/", fail_submit)
-    _draw(page, model, 100, 100, 300, 260)
+    draw_box(page, model, 100, 100, 300, 260)
     page.keyboard.press("Control+Enter")
     page.locator('[data-testid="notice-submit"]').wait_for()
     assert page.locator('[data-testid="box-item"]').count() == 1
@@ -159,7 +149,7 @@ def test_a_submit_lost_offline_or_to_a_server_error_keeps_the_boxes(live_server,
 
     # Offline: Ctrl+Enter after a second box says so and keeps both.
     page.context.set_offline(True)
-    _draw(page, model, 500, 400, 700, 600)
+    draw_box(page, model, 500, 400, 700, 600)
     page.keyboard.press("Control+Enter")
     notice = page.locator('[data-testid="notice-submit"]')
     wait_until(page, lambda: "no connection" in notice.inner_text(), what="the offline notice")

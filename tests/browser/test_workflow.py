@@ -9,11 +9,8 @@ from django.db.models import F
 from labeling.models import Annotation, Lease
 from tests.browser.helpers import (
     annotator_with_scenes,
-    STAGE,
-    ViewModel,
-    drag,
-    login,
-    open_labeling,
+    draw_box,
+    start_labeling,
     stored_boxes,
     wait_drawn,
     wait_saved,
@@ -29,25 +26,10 @@ def setup(live_server):
     return annotator_with_scenes(W, H)
 
 
-def _leased_task(user):
-    return Lease.objects.get(annotator=user, released_at__isnull=True).task
-
-
-def _start(page, live_server, project, user):
-    """Sign in, open the labeling page; the task it leased and the view's geometry."""
-    login(page, live_server.url, user.username)
-    open_labeling(page, live_server.url, project.pk)
-    return _leased_task(user), ViewModel(page.locator(STAGE).bounding_box(), W, H)
-
-
-def _draw(page, model, x0, y0, x1, y1):
-    drag(page, model.to_page(x0, y0), model.to_page(x1, y1))
-
-
 def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page, setup):
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
-    _draw(page, model, 100, 100, 300, 260)
+    task, model = start_labeling(page, live_server, project, user, W, H)
+    draw_box(page, model, 100, 100, 300, 260)
     wait_saved(page)  # no Ctrl+S: saved by itself
     page.reload()
     wait_drawn(page, task.pk)
@@ -55,7 +37,7 @@ def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page
 
     # The connection drops: the box is kept in the browser...
     page.context.set_offline(True)
-    _draw(page, model, 500, 400, 700, 600)
+    draw_box(page, model, 500, 400, 700, 600)
     page.wait_for_selector('[data-testid="save-state"][data-state="offline"]')
     draft = page.evaluate(f"localStorage.getItem('plateau.draft.{user.pk}.{task.pk}')")
     assert len(json.loads(draft)["boxes"]) == 2
@@ -76,8 +58,8 @@ def test_autosave_survives_reload_and_offline_drafts_come_back(live_server, page
 
 def test_closing_the_tab_right_after_drawing_still_saves(live_server, page, setup):
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
-    _draw(page, model, 100, 100, 300, 260)
+    task, model = start_labeling(page, live_server, project, user, W, H)
+    draw_box(page, model, 100, 100, 300, 260)
     # Closed before the autosave delay ran out: the page-hide save carries the box.
     page.close(run_before_unload=True)
     deadline = time.monotonic() + 10
@@ -90,8 +72,8 @@ def test_closing_the_tab_right_after_drawing_still_saves(live_server, page, setu
 
 def test_ctrl_enter_submits_and_shows_the_next_task_then_all_done(live_server, page, setup):
     project, user, tasks = setup
-    first, model = _start(page, live_server, project, user)
-    _draw(page, model, 100, 100, 300, 260)
+    first, model = start_labeling(page, live_server, project, user, W, H)
+    draw_box(page, model, 100, 100, 300, 260)
     page.keyboard.press("Control+Enter")  # without waiting for the autosave
     second = next(t for t in tasks if t.pk != first.pk)
     wait_drawn(page, second.pk)
@@ -106,7 +88,7 @@ def test_ctrl_enter_submits_and_shows_the_next_task_then_all_done(live_server, p
 
 def test_skip_asks_for_a_reason(live_server, page, setup):
     project, user, tasks = setup
-    first, _ = _start(page, live_server, project, user)
+    first, _ = start_labeling(page, live_server, project, user, W, H)
     page.click('[data-testid="skip"]')
     dialog = page.locator('[data-testid="skip-dialog"]')
     dialog.locator("select").select_option("Not sure which label applies")
@@ -121,13 +103,13 @@ def test_skip_asks_for_a_reason(live_server, page, setup):
 
 def test_a_stale_save_says_so_and_keeps_the_boxes_until_saved(live_server, page, setup):
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
-    _draw(page, model, 100, 100, 300, 260)
+    task, model = start_labeling(page, live_server, project, user, W, H)
+    draw_box(page, model, 100, 100, 300, 260)
     wait_saved(page)
     # Someone else writes the annotation behind the page's back.
     Annotation.objects.filter(task=task, annotator=user).update(version=F("version") + 5)
     current = Annotation.objects.get(task=task, annotator=user).version
-    _draw(page, model, 500, 400, 700, 600)
+    draw_box(page, model, 500, 400, 700, 600)
     notice = page.locator('[data-testid="notice-blocked"]')
     notice.wait_for()
     assert "changed elsewhere" in notice.inner_text() and f"version {current}" in notice.inner_text()
@@ -149,7 +131,7 @@ def test_a_stale_save_says_so_and_keeps_the_boxes_until_saved(live_server, page,
 
 def test_a_rejected_task_shows_the_review_comment_and_the_header_tags(live_server, page, setup):
     project, user, _ = setup
-    task, _ = _start(page, live_server, project, user)
+    task, _ = start_labeling(page, live_server, project, user, W, H)
     Annotation.objects.filter(task=task, annotator=user).update(
         status="rejected", review_comment="The yak on the left edge is missing."
     )
@@ -166,9 +148,9 @@ def test_an_expired_lease_says_so_and_keeps_the_boxes(live_server, page, setup):
     from django.utils import timezone
 
     project, user, _ = setup
-    task, model = _start(page, live_server, project, user)
+    task, model = start_labeling(page, live_server, project, user, W, H)
     Lease.objects.filter(task=task, annotator=user).update(expires_at=timezone.now() - timezone.timedelta(seconds=1))
-    _draw(page, model, 100, 100, 300, 260)
+    draw_box(page, model, 100, 100, 300, 260)
     notice = page.locator('[data-testid="notice-blocked"]')
     notice.wait_for()
     assert "lease on this task expired" in notice.inner_text()
