@@ -29,7 +29,6 @@ import argparse
 import contextlib
 import importlib.util
 import io
-import itertools
 import json
 import os
 import subprocess
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import requests
 
-from bench.park.procs import cpu_seconds, pss_mb, tree
+from bench.park.procs import Memory, pg_backends, tree
 from bench.park.cadence import THINK
 from bench.park.stack import ROOT, SERVER_ENV, Stack
 
@@ -63,64 +62,6 @@ def _anchor():
 
 
 A = _anchor()
-
-
-def pg_backends(db: str) -> list[int]:
-    """Backends of one database, by their process title ("postgres: user db host(port) state")."""
-    found = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        with contextlib.suppress(OSError):
-            title = Path(f"/proc/{entry}/cmdline").read_bytes()
-            if title.startswith(b"postgres: ") and f" {db} ".encode() in title:
-                found.append(int(entry))
-    return found
-
-
-class Memory:
-    """PSS of named process groups every 0.5 s, peak and last per phase; CPU seconds per phase."""
-
-    def __init__(self, groups) -> None:
-        self.groups = groups  # () -> {name: [pids]}
-        self.phase, self.peaks, self.last, self.cpu = "idle", {}, {}, {}
-        self._pids, self._cpu_at, self._stop = groups(), None, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _sample(self) -> None:
-        now = {name: round(pss_mb(pids), 1) for name, pids in self._pids.items()}
-        now["total"] = round(sum(now.values()), 1)
-        peak = self.peaks.setdefault(self.phase, {})
-        for name, value in now.items():
-            peak[name] = max(peak.get(name, 0.0), value)
-        self.last[self.phase] = now
-
-    def _run(self) -> None:
-        for n in itertools.count(1):
-            if self._stop.wait(0.5):
-                return
-            if n % 10 == 0:  # new backends, a respawned worker
-                self._pids = self.groups()
-            self._sample()
-
-    def set_phase(self, phase: str) -> None:
-        self._pids = self.groups()
-        self._sample()
-        cpu = {name: cpu_seconds(pids) for name, pids in self._pids.items()}
-        if self._cpu_at:
-            self.cpu[self.phase] = {n: round(cpu.get(n, 0) - self._cpu_at.get(n, 0), 2) for n in cpu}
-        self._cpu_at, self.phase = cpu, phase
-        self._sample()  # a phase shorter than the interval still has a figure
-
-    def __enter__(self) -> "Memory":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.set_phase("done")
-        self._stop.set()
-        self._thread.join()
-
-    def report(self) -> dict:
-        return {"pss_mb_peak": self.peaks, "pss_mb_end_of_phase": self.last, "cpu_s": self.cpu}
 
 
 class Client:
