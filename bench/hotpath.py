@@ -1,7 +1,10 @@
 """Per-call cost of the annotator hot path, in process: SQL queries and CPU ms.
 
 Runs the Django test client (token auth, no HTTP) through next → task GET →
-annotation GET → heartbeat → save → submit for ``--rounds`` tasks on the
+annotation GET → heartbeat → save → submit for ``--rounds`` tasks, then the
+tool's own loop for ``--rounds`` more (save, then Ctrl+Enter's one request:
+``submit+next``, the last boxes with the submit and the next task in its
+answer), on the
 database given by DATABASE_URL (**flushed** first: give it a database of its
 own) and prints, per call, the median number of SQL
 queries, median wall ms and median process CPU ms. ``--profile NAME`` prints
@@ -48,7 +51,7 @@ def main() -> None:
 
     project = make_project(overlap=1, gold_rate=0.05)
     gold = [{"label": "yak", "x": 10, "y": 10, "width": 20, "height": 20}]
-    for n in range(args.rounds + 5):
+    for n in range(2 * args.rounds + 5):
         # 5 % gold, as in bench/assignment.py.
         make_task(project, **({"is_gold": True, "gold_boxes": gold} if n % 20 == 7 else {}))
     annotator = make_user()
@@ -83,6 +86,14 @@ def main() -> None:
         boxes = [{"label": "yak", "x": 10, "y": 10, "width": 20, "height": 20}] * 3
         call("save", "put", f"/api/v1/tasks/{tid}/annotation/", {"boxes": boxes, "version": current["version"]})
         call("submit", "post", f"/api/v1/tasks/{tid}/submit/", {"active_seconds": 1.0})
+    task = call("next", "post", f"/api/v1/projects/{project.pk}/tasks/next/")
+    for _ in range(args.rounds):
+        tid = task["id"]
+        saved = call("save", "put", f"/api/v1/tasks/{tid}/annotation/",
+                     {"boxes": boxes[:2], "version": task["annotation"]["version"]})
+        answer = call("submit+next", "post", f"/api/v1/tasks/{tid}/submit/",
+                      {"boxes": boxes, "version": saved["version"], "active_seconds": 1.0, "next": True})
+        task = answer["next"]
     if args.sql:
         print("\n".join(sql[:400] for sql in last_sql[args.sql]))
         return

@@ -60,7 +60,7 @@ def _next_task_out(user, project, lease) -> dict | None:
     state = getattr(lease, "annotation_state", None)
     known = {lease.task_id: state} if state else None
     payload = _tasks_out(user, [lease.task], "annotator", leases=[lease], annotations=known)[0]
-    progress = task_reads.annotator_progress(project=project, annotator=user)
+    progress = getattr(lease, "progress", None) or task_reads.annotator_progress(project=project, annotator=user)
     payload["progress"] = ProgressSerializer(progress).data
     return payload
 

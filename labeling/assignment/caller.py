@@ -11,10 +11,12 @@ starts *after* the user lock is granted (a second tab's lease, committed
 while this "next" waited for the lock, is then resumed, not duplicated).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.models import User
 from config.rows import Reader, fetchall, fetchone
+from labeling.counts import SUBMITTED_TODAY_SQL, SUBMITTED_TOTAL_SQL, annotator_counts_of, annotator_day
 from labeling.models import Annotation, Image, Lease, Project, Task
 
 TASK, IMAGE, LEASE, ANNOTATION, USER = (m._meta.db_table for m in (Task, Image, Lease, Annotation, User))
@@ -28,25 +30,34 @@ _DRAFTS = (
     f"(SELECT count(*) FROM {ANNOTATION} d JOIN {TASK} dt ON dt.id = d.task_id WHERE d.annotator_id = u.id"
     " AND dt.project_id = %(project)s AND d.status = 'draft' AND dt.status = 'open')"
 )
-_LOCK = f"SELECT 0, 0, {_DRAFTS} FROM {USER} u WHERE u.id = %(user)s FOR UPDATE OF u"
 # Counted in the statement's snapshot, which misses a draft that another tab's
 # "next" committed while this one waited for the lock; harmless, since that
-# "next" left a live lease, which this one then resumes before gold.
-_LOCK_COUNTING = (
-    f"SELECT s.n, s.gold, {_DRAFTS} FROM {USER} u,"
-    f" LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE t.is_gold) AS gold FROM {ANNOTATION} a"
+# "next" left a live lease, which this one then resumes before gold. The same
+# pass counts the caller's submissions for the tool's header (``labeling.counts``).
+_LOCK = (
+    f"SELECT s.n, s.gold, {_DRAFTS}, s.today, s.total FROM {USER} u,"
+    f" LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE t.is_gold) AS gold,"
+    f" {SUBMITTED_TODAY_SQL} AS today, {SUBMITTED_TOTAL_SQL} AS total FROM {ANNOTATION} a"
     f" JOIN {TASK} t ON t.id = a.task_id WHERE a.annotator_id = u.id AND t.project_id = %(project)s) s"
     " WHERE u.id = %(user)s FOR UPDATE OF u"
 )
 
 
-def lock_annotator(*, user_id: int, project_id: int, count_seen: bool) -> tuple[int, int, int]:
-    """Lock the caller's user row (one "next" at a time per person) and return
-    (annotations of the caller in the project, of which gold, drafts on open
-    tasks), in the same round trip; the first two only with ``count_seen``
-    (for the gold rate), else 0."""
-    row = fetchone(_LOCK_COUNTING if count_seen else _LOCK, {"user": user_id, "project": project_id})
-    return (row[0], row[1], row[2]) if row else (0, 0, 0)
+@dataclass
+class Caller:
+    """What the lock statement read about the caller in the project."""
+
+    seen: tuple[int, int]  # annotations, of which gold (for the gold rate)
+    drafts: int  # drafts on open tasks
+    progress: dict  # ``labeling.counts.annotator_counts``'s figures
+
+
+def lock_annotator(*, user_id: int, project_id: int, now: datetime) -> Caller:
+    """Lock the caller's user row (one "next" at a time per person) and read what the chain
+    and the answer need about them, in the same round trip."""
+    today, start = annotator_day(now)
+    row = fetchone(_LOCK, {"user": user_id, "project": project_id, "day_start": start}) or (0, 0, 0, 0, 0)
+    return Caller(seen=(row[0], row[1]), drafts=row[2], progress=annotator_counts_of(today, row[3:5]))
 
 
 _LIVE_LEASES = (

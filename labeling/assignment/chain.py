@@ -97,12 +97,13 @@ def task_lease_next(*, project: Project, annotator: User, now: datetime | None =
         commit_without_flush_wait()
         # One "next" at a time per person: two tabs pressing next together
         # must not end with two self-taken leases.
-        *seen, ask.drafts = caller.lock_annotator(user_id=annotator.pk, project_id=project.pk,
-                                                  count_seen=project.gold_rate > 0)
-        ask.seen = tuple(seen)
+        who = caller.lock_annotator(user_id=annotator.pk, project_id=project.pk, now=ask.now)
+        ask.seen, ask.drafts = who.seen, who.drafts
         for strategy in STRATEGIES:
             lease = strategy(ask)
             if lease is not None:
+                # The tool's header figures, read with the lock: no query of their own.
+                lease.progress = who.progress
                 return lease
     return None
 
