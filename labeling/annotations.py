@@ -108,12 +108,21 @@ def _boxes_snapshot(annotation: Annotation) -> list[dict]:
     ]
 
 
+_LABEL_IDS = f"SELECT name, id FROM {LabelClass._meta.db_table} WHERE project_id = %s"
+
+
+def _label_ids(project_id: int) -> dict[str, int]:
+    """Label name -> id in the project. Hand-written: every save runs it (the ORM took ~1 ms of CPU)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LABEL_IDS, [project_id])
+        return dict(cursor.fetchall())
+
+
 def validate_task_boxes(task: Task, boxes: object) -> list[CleanBox]:
     """Boxes checked against the task's image, its project's labels and box limit."""
     return validate_boxes(
         boxes,
-        # Unordered: the model's default order would join the project for nothing.
-        label_ids=dict(LabelClass.objects.filter(project_id=task.project_id).order_by().values_list("name", "id")),
+        label_ids=_label_ids(task.project_id),
         image_width=task.image.width,
         image_height=task.image.height,
         max_boxes=task.project.max_boxes_per_image,

@@ -26,8 +26,7 @@ def lease_for_write(*, task: Task, annotator: User, now: datetime, renew_seconds
     annotator holds none (never had one, or released it by submit or skip).
     """
     if renew_seconds is None:
-        lease = Lease.objects.select_for_update().filter(
-            task=task, annotator=annotator, released_at__isnull=True).first()
+        lease = next(iter(Lease.objects.raw(_LOCK_LIVE, [task.pk, annotator.pk])), None)
     else:
         lease = _lock_and_renew(task, annotator, now, now + timedelta(seconds=renew_seconds))
     if lease is not None and lease.expires_at > now:
@@ -40,6 +39,14 @@ def lease_for_write(*, task: Task, annotator: User, now: datetime, renew_seconds
             code="lease_expired",
         )
     raise Conflict(_("You hold no lease on this task."), code="no_lease")
+
+
+_LOCK_LIVE = (
+    # Hand-written as ``_lock_and_renew``: a submit runs it, and the ORM took ~1 ms of CPU to build it.
+    f"SELECT {', '.join(connection.ops.quote_name(f.column) for f in Lease._meta.concrete_fields)}"
+    f" FROM {Lease._meta.db_table} WHERE task_id = %s AND annotator_id = %s AND released_at IS NULL"
+    " ORDER BY id LIMIT 1 FOR UPDATE"
+)
 
 
 def _lock_and_renew(task: Task, annotator: User, now: datetime, until: datetime) -> Lease | None:

@@ -7,12 +7,12 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from labeling.models import Annotation, QualityReport
+from labeling.models import Annotation, QualityReport, Task
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,13 @@ def quality_check_enqueue(
 
 # Whose answers take part in agreement: every finished answer on the task.
 SCORED = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED, Annotation.Status.SUPERSEDED)
+# The finished answers of the same task, none for gold.
+_OTHERS = (
+    f"SELECT o.id, o.version FROM {Annotation._meta.db_table} me"
+    f" JOIN {Task._meta.db_table} t ON t.id = me.task_id AND NOT t.is_gold"
+    f" JOIN {Annotation._meta.db_table} o ON o.task_id = t.id AND o.id <> me.id AND o.status = ANY(%(scored)s)"
+    " WHERE me.id = %(annotation)s ORDER BY o.id"
+)
 
 
 def task_rescore_others(annotation_id: int) -> list[QualityReport]:
@@ -62,11 +69,10 @@ def task_rescore_others(annotation_id: int) -> list[QualityReport]:
     are measured against the gold answer, not against each other: nothing to
     redo there. Call inside the transaction that changed the answer.
     """
-    # One statement: the finished answers of the same task, none for gold.
-    others = list(
-        Annotation.objects.filter(task__annotations__pk=annotation_id, task__is_gold=False, status__in=SCORED)
-        .exclude(pk=annotation_id).values_list("pk", "version")
-    )
+    with connection.cursor() as cursor:
+        # Hand-written: every submit runs it, and the ORM's join took ~1 ms of CPU to build.
+        cursor.execute(_OTHERS, {"annotation": annotation_id, "scored": list(SCORED)})
+        others = cursor.fetchall()
     reports = []
     for pk, version in others:
         report, created = QualityReport.objects.get_or_create(annotation_id=pk, annotation_version=version)
