@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from accounts.roles import role_allows
+from config.rows import Reader, fetchall
 from labeling.models import Prediction
 
 _datetime = serializers.DateTimeField()
@@ -23,9 +24,18 @@ def predictions_visible(viewer, role: str | None) -> bool:
     return bool(viewer.is_authenticated and viewer.is_staff) or role_allows(role, "predictions.view")
 
 
+_prediction = Reader(Prediction, "p")
+# A fixed SQL text: every task view runs it (each "next"); built by the ORM it cost ~1 ms of CPU.
+_PREDICTIONS = (
+    f"SELECT {_prediction.columns} FROM {Prediction._meta.db_table} p WHERE p.task_id = ANY(%(ids)s::bigint[])"
+    " ORDER BY p.created_at DESC, p.id DESC"
+)
+
+
 def task_predictions(task_ids: list[int]) -> dict[int, list[dict]]:
     """task id -> its predictions, newest first (every task id present)."""
     found: dict[int, list[dict]] = {task_id: [] for task_id in task_ids}
-    for prediction in Prediction.objects.filter(task_id__in=task_ids).order_by("-created_at", "-id"):
+    for row in fetchall(_PREDICTIONS, {"ids": [int(t) for t in task_ids]}):
+        prediction = _prediction.build(row)
         found[prediction.task_id].append(prediction_payload(prediction))
     return found
