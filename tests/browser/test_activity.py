@@ -61,3 +61,30 @@ def _settled(page, read, *, quiet: float, timeout: float = 30) -> float:
         if now != value:
             value, since = now, time.monotonic()
     return value
+
+
+def test_active_time_of_heartbeats_that_never_arrived_goes_with_the_next_one(live_server, page, settings):
+    settings.LABELING_TOOL_HEARTBEAT_SECONDS = 0.5
+    settings.LABELING_TOOL_IDLE_SECONDS = 1.5
+    project = make_project("Qinghai Lake survey", lease_seconds=600)
+    user = make_user("annotator1")
+    add_member(project, user, Role.ANNOTATOR)
+    make_scene_task(project, width=800, height=600)
+    login(page, live_server.url, user.username)
+    lost = []
+    # The network drops every heartbeat while the annotator works...
+    page.route("**/heartbeat/", lambda route: (lost.append(route.request.url), route.abort()))
+    open_labeling(page, live_server.url, project.pk)
+    task = Lease.objects.get(annotator=user, released_at__isnull=True).task
+    box = page.locator(STAGE).bounding_box()
+    busy_started = time.monotonic()
+    for i in range(24):
+        page.mouse.move(box["x"] + 100 + i * 10, box["y"] + 100 + i * 5)
+        page.wait_for_timeout(170)
+    busy_seconds = time.monotonic() - busy_started
+    assert len(lost) >= 3 and _active(task, user) == 0
+    # ...then comes back: the seconds the lost heartbeats carried are reported, not dropped
+    # (dropped, at most the last interval and the idle cut-off would remain: < 3 s of ~4).
+    page.unroute("**/heartbeat/")
+    settled = _settled(page, lambda: _active(task, user), quiet=4 * settings.LABELING_TOOL_HEARTBEAT_SECONDS)
+    assert busy_seconds - 0.5 <= settled <= busy_seconds + settings.LABELING_TOOL_IDLE_SECONDS + 1.5

@@ -449,11 +449,15 @@ class Tool extends Editor {
   }
 
   async sendBeat(taskId) {
+    const seconds = this.activity.take();
     try {
-      const res = await api.heartbeat(taskId, this.activity.take());
+      const res = await api.heartbeat(taskId, seconds);
       if (res && res.expires_at) this.task.lease = { ...(this.task.lease || {}), expires_at: res.expires_at };
     } catch (err) {
       if (taskId !== (this.task && this.task.id)) return;
+      // Not received (network, server down): the seconds go with the next report.
+      // A 409 means the lease is gone: that time cannot be this task's any more.
+      if (!(err instanceof ApiError && err.status === 409)) this.activity.giveBack(seconds);
       if (err instanceof ApiError && err.status === 409 && !this.saver.blocked) {
         this.saver.block({ kind: "lease", detail: err.message });
       }
