@@ -173,6 +173,8 @@ def main() -> None:
                 "baseline_rss_mb": runs[0]["baseline_rss_mb"],
                 "bytes": runs[0]["bytes"],
                 "same_sha256_every_run": len({r["sha256"] for r in runs}) == 1,
+                # To compare two versions of the code on the same database.
+                "sha256": runs[0]["sha256"],
             })
     for row in results:
         row["us_per_image"] = round(row["seconds_median"] / row["images"] * 1e6, 1)

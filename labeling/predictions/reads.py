@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from accounts.roles import role_allows
-from config.rows import Reader, fetchall
+from config.rows import Reader, fetchall, int_array
 from labeling.models import Prediction
 
 _datetime = serializers.DateTimeField()
@@ -35,7 +35,7 @@ _PREDICTIONS = (
 def task_predictions(task_ids: list[int]) -> dict[int, list[dict]]:
     """task id -> its predictions, newest first (every task id present)."""
     found: dict[int, list[dict]] = {task_id: [] for task_id in task_ids}
-    for row in fetchall(_PREDICTIONS, {"ids": [int(t) for t in task_ids]}):
+    for row in fetchall(_PREDICTIONS, {"ids": int_array(task_ids)}):
         prediction = _prediction.build(row)
         found[prediction.task_id].append(prediction_payload(prediction))
     return found

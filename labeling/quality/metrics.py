@@ -16,7 +16,6 @@ from itertools import combinations
 from typing import NamedTuple
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 
 class BoxT(NamedTuple):
@@ -118,6 +117,10 @@ def match_boxes(pred: Sequence[BoxT], ref: Sequence[BoxT], *, threshold: float =
     # Ineligible pairs weigh nothing and are dropped below.
     bonus = float(min(len(pred), len(ref)) + 1)
     weights = np.where(eligible, bonus + m, 0.0)
+    # Imported here: scipy.optimize takes ~0.4 s to import, which every process importing
+    # the Celery jobs (an export request, a worker) paid before its first match.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(weights, maximize=True)
     pairs = tuple(
         (int(i), int(j), float(m[i, j])) for i, j in zip(rows, cols, strict=True) if eligible[i, j]

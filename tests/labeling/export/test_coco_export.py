@@ -194,3 +194,24 @@ def test_hand_built_rows_are_exactly_what_json_dumps_writes(project, tmp_path):
     assert first["plateau"]["original_name"] == '牦牛 "yak" \\ 01.JPG'
     assert first["gps"] is None or first["gps"]["alt"] is None
     assert load(tmp_path, data).getImgIds()
+
+
+def _planner_settings() -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('cursor_tuple_fraction'), current_setting('work_mem')")
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_session_gets_its_planner_settings_back_after_an_export(project, annotator):
+    """The export plans its cursors for whole results with more work_mem; the connection is shared."""
+    bulk_dataset(project, annotator, images=3, boxes_per_image=2)
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '5MB'")
+    before = _planner_settings()
+    assert before == ("0.1", "5MB")
+
+    data = json.loads(export_bytes(project, batch_size=2))
+
+    assert len(data["annotations"]) == 6
+    assert _planner_settings() == before
