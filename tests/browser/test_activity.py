@@ -16,7 +16,19 @@ def _active(task, user) -> float:
     return Annotation.objects.get(task=task, annotator=user).active_seconds
 
 
-def test_heartbeat_renews_the_lease_and_counts_only_active_time(live_server, page, settings):
+def _busy(page, *, moves: int) -> float:
+    """Pointer moves over the stage every 170 ms; the seconds it took (measured, not
+    assumed: on a loaded machine the moves take longer than moves × 170 ms)."""
+    box = page.locator(STAGE).bounding_box()
+    started = time.monotonic()
+    for i in range(moves):
+        page.mouse.move(box["x"] + 100 + i * 10, box["y"] + 100 + i * 5)
+        page.wait_for_timeout(170)
+    return time.monotonic() - started
+
+
+def _signed_in_annotator(live_server, page, settings):
+    """An annotator signed in, one task waiting; heartbeats every 0.5 s, idle after 1.5 s."""
     settings.LABELING_TOOL_HEARTBEAT_SECONDS = 0.5
     settings.LABELING_TOOL_IDLE_SECONDS = 1.5
     project = make_project("Qinghai Lake survey", lease_seconds=600)
@@ -24,18 +36,17 @@ def test_heartbeat_renews_the_lease_and_counts_only_active_time(live_server, pag
     add_member(project, user, Role.ANNOTATOR)
     make_scene_task(project, width=800, height=600)
     login(page, live_server.url, user.username)
+    return project, user
+
+
+def test_heartbeat_renews_the_lease_and_counts_only_active_time(live_server, page, settings):
+    project, user = _signed_in_annotator(live_server, page, settings)
     open_labeling(page, live_server.url, project.pk)
     lease = Lease.objects.get(annotator=user, released_at__isnull=True)
     task, first_expiry = lease.task, lease.expires_at
 
     # Busy for about two seconds: pointer moves over the stage.
-    box = page.locator(STAGE).bounding_box()
-    busy_started = time.monotonic()
-    for i in range(12):
-        page.mouse.move(box["x"] + 100 + i * 10, box["y"] + 100 + i * 5)
-        page.wait_for_timeout(170)
-    # Measured, not assumed: on a loaded machine the moves take longer than 12 × 170 ms.
-    busy_seconds = time.monotonic() - busy_started
+    busy_seconds = _busy(page, moves=12)
     wait_until(page, lambda: _active(task, user) >= 1, what="active time reported")
     lease.refresh_from_db()
     assert lease.expires_at > first_expiry
@@ -64,24 +75,13 @@ def _settled(page, read, *, quiet: float, timeout: float = 30) -> float:
 
 
 def test_active_time_of_heartbeats_that_never_arrived_goes_with_the_next_one(live_server, page, settings):
-    settings.LABELING_TOOL_HEARTBEAT_SECONDS = 0.5
-    settings.LABELING_TOOL_IDLE_SECONDS = 1.5
-    project = make_project("Qinghai Lake survey", lease_seconds=600)
-    user = make_user("annotator1")
-    add_member(project, user, Role.ANNOTATOR)
-    make_scene_task(project, width=800, height=600)
-    login(page, live_server.url, user.username)
+    project, user = _signed_in_annotator(live_server, page, settings)
     lost = []
     # The network drops every heartbeat while the annotator works...
     page.route("**/heartbeat/", lambda route: (lost.append(route.request.url), route.abort()))
     open_labeling(page, live_server.url, project.pk)
     task = Lease.objects.get(annotator=user, released_at__isnull=True).task
-    box = page.locator(STAGE).bounding_box()
-    busy_started = time.monotonic()
-    for i in range(24):
-        page.mouse.move(box["x"] + 100 + i * 10, box["y"] + 100 + i * 5)
-        page.wait_for_timeout(170)
-    busy_seconds = time.monotonic() - busy_started
+    busy_seconds = _busy(page, moves=24)
     assert len(lost) >= 3 and _active(task, user) == 0
     # ...then comes back: the seconds the lost heartbeats carried are reported, not dropped
     # (dropped, at most the last interval and the idle cut-off would remain: < 3 s of ~4).
