@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
+from config.rows import Reader, fetchone
 from labeling.access import task_has_capability
 from labeling.active_energy import active_energy_record
 from labeling.assignment import active_time_credit, lease_for_write, lease_release, task_lease_next
@@ -237,21 +238,22 @@ def _save_boxes(
     return annotation
 
 
+_annotation_row = Reader(Annotation, "a")
+_BUMP_VERSION = (
+    f"UPDATE {_annotation_row.table} a SET version = a.version + 1, active_seconds = a.active_seconds + %(credited)s,"
+    " updated_at = %(now)s WHERE a.task_id = %(task)s AND a.annotator_id = %(user)s AND a.version = %(expected)s"
+    f" AND a.status = ANY(%(statuses)s) RETURNING {_annotation_row.columns}"
+)
+
+
 def _bump_version(
     task: Task, annotator: User, expected: int, statuses: list[str], credited: float, now: datetime
 ) -> Annotation | None:
     """``UPDATE ... WHERE version = expected RETURNING *``: the versioned write and the
     row for the response in one round trip; None when no row matched."""
-    table = Annotation._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in Annotation._meta.concrete_fields)
-    marks = ", ".join(["%s"] * len(statuses))
-    sql = (
-        f"UPDATE {table} SET version = version + 1, active_seconds = active_seconds + %s, updated_at = %s "
-        f"WHERE task_id = %s AND annotator_id = %s AND version = %s AND status IN ({marks}) RETURNING {columns}"
-    )
-    params = [credited, connection.ops.adapt_datetimefield_value(now), task.pk, annotator.pk, expected, *statuses]
-    rows = list(Annotation.objects.raw(sql, params))
-    return rows[0] if rows else None
+    row = fetchone(_BUMP_VERSION, {"credited": credited, "now": now, "task": task.pk, "user": annotator.pk,
+                                   "expected": expected, "statuses": list(statuses)})
+    return _annotation_row.build(row) if row else None
 
 
 _BOXES = Box._meta.db_table

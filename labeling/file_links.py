@@ -6,8 +6,9 @@ fetch that file until it expires, with no further permission check: how object
 storage's presigned URLs work. The labeling tool fetches the display image of
 every task (and task lists show thumbnails); with links, those requests are
 answered before Django (``config/wsgi.py``) without a token lookup, an access
-query or the middleware, the largest part of their cost. ``/api/v1/images/{id}/display/`` and ``.../thumbnail/`` still answer
-with the session or token, for clients that build URLs themselves.
+query or the middleware, the largest part of their cost.
+``/api/v1/images/{id}/display/`` and ``.../thumbnail/`` still answer with the
+session or token, for clients that build URLs themselves.
 
 The expiry is rounded to the hour, so a link stays the same for an hour and
 the browser's cache serves a task opened again; it is valid 6 to 7 hours,

@@ -53,15 +53,15 @@ def _valid(serializer_class, data):
     return serializer.validated_data
 
 
-def _next_task_out(user, project, lease) -> dict | None:
+def _next_task_out(user, lease) -> dict | None:
     """The body of "next" (NextTaskSerializer's shape) for a lease from ``task_lease_next``; None for none."""
     if lease is None:
         return None
     state = getattr(lease, "annotation_state", None)
     known = {lease.task_id: state} if state else None
     payload = _tasks_out(user, [lease.task], "annotator", leases=[lease], annotations=known)[0]
-    progress = getattr(lease, "progress", None) or task_reads.annotator_progress(project=project, annotator=user)
-    payload["progress"] = ProgressSerializer(progress).data
+    # Read with the per-person lock of "next" (labeling/assignment/caller.py).
+    payload["progress"] = ProgressSerializer(lease.progress).data
     return payload
 
 
@@ -70,7 +70,7 @@ class TaskNextView(APIView):
     def post(self, request, project_id: int):
         project = access_project(request.user, project_id, "tasks.annotate")
         lease = assignment.task_lease_next(project=project, annotator=request.user)
-        payload = _next_task_out(request.user, project, lease)
+        payload = _next_task_out(request.user, lease)
         if payload is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(payload)
@@ -138,7 +138,7 @@ class TaskSubmitView(APIView):
         )
         body = AnnotationSerializer(annotation).data
         if data["next"]:
-            body["next"] = _next_task_out(request.user, task.project, lease)
+            body["next"] = _next_task_out(request.user, lease)
         return Response(body)
 
 
