@@ -12,7 +12,7 @@ boxes.
 """
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from config.rows import Reader, fetchone
 from labeling.access import task_has_capability
 from labeling.active_energy import active_energy_record
 from labeling.assignment import active_time_credit, lease_for_write, lease_release, task_lease_next
+from labeling.assignment.leases import LIVE_LEASE, RENEW
 from labeling.boxes import CleanBox, validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Prediction, PredictionUse, Task
 from labeling.predictions.uses import prediction_use_record, prediction_use_start
@@ -162,6 +163,10 @@ def annotation_save(
     if target.pk != author.pk and not supervising:
         raise NotFound(_("No annotation of this task by that annotator."), code="no_annotation")
     clean = validate_task_boxes(task, boxes)
+    if not supervising and active_seconds is None and from_prediction is UNCHANGED:
+        annotation = _save_under_lease(task, author, clean, expected_version, now)
+        if annotation is not None:
+            return annotation
     with transaction.atomic():
         annotation, _lease = _write_boxes(
             task, author, target, clean, expected_version,
@@ -239,11 +244,12 @@ def _save_boxes(
 
 
 _annotation_row = Reader(Annotation, "a")
-_BUMP_VERSION = (
+_BUMP = (
     f"UPDATE {_annotation_row.table} a SET version = a.version + 1, active_seconds = a.active_seconds + %(credited)s,"
     " updated_at = %(now)s WHERE a.task_id = %(task)s AND a.annotator_id = %(user)s AND a.version = %(expected)s"
-    f" AND a.status = ANY(%(statuses)s) RETURNING {_annotation_row.columns}"
+    " AND a.status = ANY(%(statuses)s)"
 )
+_BUMP_VERSION = f"{_BUMP} RETURNING {_annotation_row.columns}"
 
 
 def _bump_version(
@@ -257,28 +263,62 @@ def _bump_version(
 
 
 _BOXES = Box._meta.db_table
-_REPLACE_BOXES = (
-    # Every save runs this: one statement instead of three (delete, insert, history),
-    # ~1 ms of CPU and two round trips less on the call an annotator makes most.
-    f"WITH gone AS (DELETE FROM {_BOXES} WHERE annotation_id = %s),"
-    f" added AS (INSERT INTO {_BOXES} (annotation_id, label_id, x, y, width, height)"
-    " SELECT %s, * FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]))"
-    f" INSERT INTO {AnnotationHistory._meta.db_table} (annotation_id, version, status, action, boxes, actor_id,"
-    " created_at) VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s)"
+# The boxes of annotation ``a`` (a row of the statement: the written annotation)
+# become the sent ones, and its history gets the new version.
+_BOXES_AND_HISTORY = (
+    f"gone AS (DELETE FROM {_BOXES} WHERE annotation_id = (SELECT id FROM a)),"
+    f" added AS (INSERT INTO {_BOXES} (annotation_id, label_id, x, y, width, height) SELECT a.id, u.* FROM a,"
+    " unnest(%(labels)s::bigint[], %(xs)s::float8[], %(ys)s::float8[], %(ws)s::float8[], %(hs)s::float8[]) u),"
+    f" h AS (INSERT INTO {AnnotationHistory._meta.db_table} (annotation_id, version, status, action, boxes, actor_id,"
+    " created_at) SELECT a.id, a.version, a.status, %(action)s, %(boxes)s::jsonb, %(actor)s, %(now)s FROM a)"
 )
+# Every save runs this: one statement instead of three (delete, insert, history),
+# ~1 ms of CPU and two round trips less on the call an annotator makes most.
+_REPLACE_BOXES = (
+    "WITH a AS (SELECT %(annotation)s::bigint AS id, %(version)s::integer AS version, %(status)s::text AS status),"
+    f" {_BOXES_AND_HISTORY} SELECT 1"
+)
+# An annotator's plain save (no active time reported, no prediction named: most saves)
+# as one statement in autocommit, so without BEGIN and COMMIT: the lease is locked
+# first (the lock order of every write path), the versioned write happens only under a
+# live lease, and the lease is renewed only when the write happened, so a refused save
+# changes nothing. No row back: the general path runs and words the refusal.
+_SAVE_UNDER_LEASE = (
+    f"WITH live AS (SELECT l.id FROM {Lease._meta.db_table} l WHERE {LIVE_LEASE} FOR UPDATE),"
+    f" a AS ({_BUMP} AND EXISTS (SELECT 1 FROM live) RETURNING {_annotation_row.columns}),"
+    f" renewed AS (UPDATE {Lease._meta.db_table} l SET {RENEW} FROM a WHERE l.id = (SELECT id FROM live)),"
+    f" {_BOXES_AND_HISTORY} SELECT * FROM a"
+)
+
+
+def _box_params(clean: list[CleanBox], boxes: list[dict], *, action: str, actor: User, now: datetime) -> dict:
+    columns = list(zip(*((b.label_id, b.x, b.y, b.width, b.height) for b in clean))) or [()] * 5
+    return {**dict(zip(("labels", "xs", "ys", "ws", "hs"), (list(column) for column in columns))),
+            "action": action, "boxes": json.dumps(boxes), "actor": actor.pk, "now": now}
 
 
 def _replace_boxes(annotation: Annotation, clean: list[CleanBox], *, action: str, actor: User,
                    now: datetime) -> None:
     """The annotation's boxes become ``clean`` and its history gets the new version
     (with ``annotation.box_list``, the boxes as sent back)."""
-    columns = list(zip(*((b.label_id, b.x, b.y, b.width, b.height) for b in clean))) or [()] * 5
-    with connection.cursor() as cursor:
-        cursor.execute(_REPLACE_BOXES, [
-            annotation.pk, annotation.pk, *(list(column) for column in columns),
-            annotation.pk, annotation.version, annotation.status, action, json.dumps(annotation.box_list),
-            actor.pk, now,
-        ])
+    fetchone(_REPLACE_BOXES, {"annotation": annotation.pk, "version": annotation.version, "status": annotation.status,
+                              **_box_params(clean, annotation.box_list, action=action, actor=actor, now=now)})
+
+
+def _save_under_lease(task: Task, author: User, clean: list[CleanBox], expected_version: int,
+                      now: datetime) -> Annotation | None:
+    """``_SAVE_UNDER_LEASE``: the annotation written, or None when nothing was (no live
+    lease, a closed annotation or a stale version)."""
+    box_list = [box.as_dict() for box in clean]
+    row = fetchone(_SAVE_UNDER_LEASE, {
+        "task": task.pk, "user": author.pk, "expected": expected_version, "statuses": list(ANNOTATOR_WRITABLE),
+        "credited": 0.0, "until": now + timedelta(seconds=task.project.lease_seconds),
+        **_box_params(clean, box_list, action="save", actor=author, now=now)})
+    if row is None:
+        return None
+    annotation = _annotation_row.build(row)
+    annotation.box_list = box_list
+    return annotation
 
 
 def annotation_submit(

@@ -49,11 +49,11 @@ _LOCK_LIVE = (
     f"SELECT {_lease.columns} FROM {_lease.table} l"
     " WHERE l.task_id = %(task)s AND l.annotator_id = %(user)s AND l.released_at IS NULL FOR UPDATE"
 )
-_LOCK_AND_RENEW = (
-    f"UPDATE {_lease.table} l SET expires_at = GREATEST(l.expires_at, %(until)s)"
-    " WHERE l.task_id = %(task)s AND l.annotator_id = %(user)s AND l.released_at IS NULL AND l.expires_at > %(now)s"
-    f" RETURNING {_lease.columns}"
-)
+# The caller's live lease, and how a save or heartbeat renews it: never earlier than it
+# was (an assignment's long lease stays long). A save's single statement uses both too.
+LIVE_LEASE = "l.task_id = %(task)s AND l.annotator_id = %(user)s AND l.released_at IS NULL AND l.expires_at > %(now)s"
+RENEW = "expires_at = GREATEST(l.expires_at, %(until)s)"
+_LOCK_AND_RENEW = f"UPDATE {_lease.table} l SET {RENEW} WHERE {LIVE_LEASE} RETURNING {_lease.columns}"
 
 
 def _lock_live(task: Task, annotator: User) -> Lease | None:
