@@ -4,7 +4,7 @@
 
 LS runs as its anchor runs it (setup.sh, start.sh --fresh, its bench.py --n N, stop.sh).
 Plateau runs as ``make run`` serves it (bench/park/stack.py: gunicorn ``--workers`` x
-``--threads``, a Celery worker, concurrency 2, with beat, DEBUG=0), on PostgreSQL (``--db``,
+``--threads``, a Celery worker of ``--celery-processes`` processes, with beat, DEBUG=0), on PostgreSQL (``--db``,
 dropped and created afresh) and Redis (``--broker``, flushed). Images and boxes come from the anchor's own ``gen_images``/``box_for`` (imported, so
 the very same files); each client is one keep-alive ``requests`` session, as the anchor's.
 
@@ -45,6 +45,7 @@ import requests
 from bench.park.procs import Memory, pg_backends, tree
 from bench.park.cadence import THINK
 from bench.park.stack import ROOT, SERVER_ENV, Stack
+from config.launcher import WORKER_PROCESSES
 
 ANCHOR = Path(os.environ.get("LS_ANCHOR", "/work/shared/anchors/label-studio"))
 LS_PYTHON = "/tmp/ls-venv/bin/python"
@@ -223,7 +224,8 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
     env = {**os.environ, **SERVER_ENV, "MEDIA_ROOT": str(media),
            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.db}",
            "CELERY_BROKER_URL": args.broker, "THROTTLE_UPLOADS_RATE": "100000/min"}
-    server = f"gunicorn gthread {args.workers}x{args.threads} --preload + celery worker (2, beat), DEBUG=0"
+    server = (f"gunicorn gthread {args.workers}x{args.threads} --preload + celery worker"
+              f" ({args.celery_processes} processes, beat), DEBUG=0")
     if args.newcomer:
         # As `make run` serves a newcomer: the same gunicorn, DEBUG on, no broker
         # (every job runs inside the request that queues it), no worker.
@@ -239,7 +241,7 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
     annotators = [Client(base, tokens[f"annotator{k}"]) for k in range(1, 5)]
     res: dict = {"tool": "plateau", "n_tasks": n, "server": server + ", PostgreSQL " + args.db,
                  "load_average_before": os.getloadavg()}
-    stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_concurrency=2, env=env,
+    stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_processes=args.celery_processes, env=env,
                   log_dir=out_dir, worker=not args.newcomer).start()
 
     def groups() -> dict:
@@ -434,6 +436,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8310)
     parser.add_argument("--workers", type=int, default=4, help="make run's 4 x 2; bench/README's runs: 2 x 4")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--celery-processes", default=WORKER_PROCESSES,
+                        help='"N" or "MAX,MIN" (autoscale): make run\'s default; the runs before 2026-12-03 16:00 UTC: "2"')
     parser.add_argument("--newcomer", action="store_true",
                         help="Plateau as make run serves a newcomer: DEBUG on, no broker (jobs run in the request)")
     parser.add_argument("--out", default="/tmp/versus")

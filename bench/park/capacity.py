@@ -39,6 +39,7 @@ from pathlib import Path
 
 from bench.park.procs import cpu_seconds, pss_mb, tree
 from bench.park.stack import ROOT, Stack
+from config.launcher import WORKER_PROCESSES
 
 # Sign-in is once a day; the flow row is a sum of a task's calls, each gated on its own.
 UNGATED = {"A sign-in", "A per-task flow"}
@@ -167,7 +168,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--celery-concurrency", type=int, default=1)
+    parser.add_argument("--celery-processes", default=WORKER_PROCESSES,
+                        help='worker processes, "N" or "MAX,MIN" (autoscale); default make run\'s (runs before 2026-12-03 16:00 UTC: "1")')
     parser.add_argument("--server-pid", type=int, help="with --base: the server whose memory to report")
     parser.add_argument("--locustfile", default=str(ROOT / "bench/park/locustfile.py"))
     parser.add_argument("--state", help="the fill's state file (default: OUT/state.json)")
@@ -199,7 +201,7 @@ def main() -> None:
     if not args.base:
         args.base = f"http://127.0.0.1:{args.port}"
         stack = Stack(port=args.port, workers=args.workers, threads=args.threads, worker_class=args.worker_class,
-                      celery_concurrency=args.celery_concurrency, log_dir=Path(args.out)).start()
+                      celery_processes=args.celery_processes, log_dir=Path(args.out)).start()
     results, passed, failed = [], None, None
     if args.sign_in_only:
         try:
