@@ -39,6 +39,25 @@ class Reader:
         return len(self.fields)
 
 
+def insert_select(model, alias: str, values: dict[str, str]) -> tuple[str, str]:
+    """Column list and SELECT list for INSERT ... SELECT of every concrete field but the
+    key: ``values`` gives SQL for some columns, the rest take the field default as a
+    parameter named ``<alias>_<column>`` (``insert_defaults``)."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    select = ", ".join(values.get(field.column, f"%({alias}_{field.column})s") for field in fields)
+    return columns, select
+
+
+def insert_defaults(model, alias: str, skip: set[str]) -> dict:
+    """The parameters ``insert_select`` leaves to the field defaults."""
+    return {
+        f"{alias}_{field.column}": field.get_db_prep_save(field.get_default(), connection)
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.column not in skip
+    }
+
+
 def fetchone(sql: str, params: dict) -> tuple | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -28,7 +28,7 @@ from labeling.assignment.leases import LIVE_LEASE, RENEW
 from labeling.boxes import CleanBox, validate_boxes
 from labeling.models import Annotation, AnnotationHistory, Box, LabelClass, Lease, Prediction, PredictionUse, Task
 from labeling.predictions.uses import prediction_use_record, prediction_use_start
-from labeling.quality.enqueue import quality_check_enqueue
+from labeling.quality.enqueue import OTHERS, SUBMIT_REPORT, submit_report_params, submitted_enqueue
 
 # What an annotator may still change; a submitted or skipped annotation is
 # closed to them (a rejected one is back with them for rework).
@@ -365,8 +365,6 @@ def annotation_submit(
         started_from_prediction = _finish_submit(annotation, lease, task, author, credited, now)
         if started_from_prediction:
             prediction_use_record(annotation, annotation.box_list)
-        # The report row is written with the submit; the job is sent after commit.
-        quality_check_enqueue(annotation.pk, version=annotation.version, project_id=task.project_id)
         # Inside the transaction: a rolled-back submit leaves no ledger entry
         # and a committed one always has its entry. Only the time since the
         # last credit point is new; earlier credits are in the ledger already.
@@ -379,11 +377,13 @@ _FINISH_SUBMIT = (
     # submit is the longest call under load; each statement is a round trip
     # and ~0.5 ms of ORM CPU): the annotation, its history row, the task's
     # slot count (closing the task on its last slot; the row lock orders
-    # concurrent submits of one task) and the lease's release. Answers the
-    # new version and active time, and whether a prediction use is recorded.
+    # concurrent submits of one task), the lease's release and the pending
+    # quality report of the new version. Answers the new version and active
+    # time, whether a prediction use is recorded, the report and the task's
+    # other finished answers (to rescore: labeling/quality/enqueue.py).
     f"WITH a AS (UPDATE {Annotation._meta.db_table} SET status = %(submitted)s, submitted_at = %(now)s,"
     " version = version + 1, active_seconds = active_seconds + %(credited)s, updated_at = %(now)s"
-    " WHERE id = %(annotation)s RETURNING version, active_seconds),"
+    " WHERE id = %(annotation)s RETURNING id, version, active_seconds),"
     f" t AS (UPDATE {Task._meta.db_table} SET submitted_count = submitted_count + 1, updated_at = %(now)s,"
     " status = CASE WHEN status = %(open)s AND NOT is_gold AND submitted_count >= %(overlap)s - 1"
     " THEN %(task_submitted)s ELSE status END WHERE id = %(task)s),"
@@ -391,26 +391,29 @@ _FINISH_SUBMIT = (
     " heartbeat_at = %(now)s WHERE id = %(lease)s AND released_at IS NULL),"
     f" h AS (INSERT INTO {AnnotationHistory._meta.db_table} (annotation_id, version, status, action, boxes,"
     " actor_id, created_at) SELECT %(annotation)s, a.version, %(submitted)s, 'submit', %(boxes)s::jsonb,"
-    " %(actor)s, %(now)s FROM a)"
+    " %(actor)s, %(now)s FROM a),"
+    f" q AS ({SUBMIT_REPORT})"
     f" SELECT a.version, a.active_seconds, EXISTS (SELECT 1 FROM {PredictionUse._meta.db_table} u"
-    " WHERE u.annotation_id = %(annotation)s) FROM a"
+    " WHERE u.annotation_id = %(annotation)s), (SELECT id FROM q),"
+    f" ARRAY(SELECT ARRAY[o.id, o.version] FROM ({OTHERS}) o) FROM a"
 )
 
 
 def _finish_submit(annotation: Annotation, lease: Lease, task: Task, author: User, credited: float,
                    now: datetime) -> bool:
     """Mark the (locked) annotation submitted with ``credited`` more active seconds, count the
-    task's slot, release the lease; True when the annotation started from a prediction."""
-    with connection.cursor() as cursor:
-        cursor.execute(_FINISH_SUBMIT, {
-            "annotation": annotation.pk, "task": task.pk, "lease": lease.pk, "actor": author.pk, "now": now,
-            "credited": credited, "overlap": task.project.overlap, "boxes": json.dumps(annotation.box_list),
-            "submitted": Annotation.Status.SUBMITTED, "open": Task.Status.OPEN,
-            "task_submitted": Task.Status.SUBMITTED, "released": Lease.Release.SUBMITTED,
-        })
-        annotation.version, annotation.active_seconds, started_from_prediction = cursor.fetchone()
+    task's slot, release the lease and queue the quality check after commit; True when the
+    annotation started from a prediction."""
+    row = fetchone(_FINISH_SUBMIT, {
+        "annotation": annotation.pk, "task": task.pk, "lease": lease.pk, "actor": author.pk, "now": now,
+        "credited": credited, "overlap": task.project.overlap, "boxes": json.dumps(annotation.box_list),
+        "submitted": Annotation.Status.SUBMITTED, "open": Task.Status.OPEN,
+        "task_submitted": Task.Status.SUBMITTED, "released": Lease.Release.SUBMITTED, **submit_report_params(),
+    })
+    annotation.version, annotation.active_seconds, started_from_prediction, report_id, others = row
     annotation.status, annotation.submitted_at, annotation.updated_at = Annotation.Status.SUBMITTED, now, now
     lease.released_at, lease.release_reason = now, Lease.Release.SUBMITTED
+    submitted_enqueue(report_id=report_id, others=[tuple(pair) for pair in others], project_id=task.project_id)
     return started_from_prediction
 
 

@@ -5,7 +5,7 @@ times the CPU PostgreSQL spends running it (it walks the ``task_pool`` index
 and stops at the first match, ~0.15 ms at 100,000 tasks), and the lease, the
 draft and the "started" flag were three more round trips; the claim writes
 all three and re-checks the free slot in one statement. Column lists come
-from the models (``rows.Reader``, ``_insert``), so a new field cannot be left
+from the models (``rows.Reader``, ``rows.insert_select``), so a new field cannot be left
 out silently; a test compares the rows with what the ORM would write.
 
 The claim is a statement of its own on purpose: in READ COMMITTED a statement
@@ -15,9 +15,7 @@ a statement that starts *after* the pick's row lock is granted.
 
 from datetime import datetime, timedelta
 
-from django.db import connection
-
-from config.rows import Reader, fetchone
+from config.rows import Reader, fetchone, insert_defaults, insert_select
 from labeling.assignment.caller import LIVE
 from labeling.models import Annotation, Image, Lease, Project, Task
 
@@ -88,30 +86,12 @@ def pool_pick(*, project: Project, user_id: int, now: datetime, gold: bool, pass
     return task
 
 
-def _insert(model, alias: str, values: dict[str, str]) -> tuple[str, str]:
-    """Column list and SELECT list for INSERT ... SELECT of every concrete field but the
-    key: ``values`` gives SQL for some columns, the rest take the field default as a
-    parameter named ``<alias>_<column>``."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(f'"{field.column}"' for field in fields)
-    select = ", ".join(values.get(field.column, f"%({alias}_{field.column})s") for field in fields)
-    return columns, select
-
-
-def _defaults(model, alias: str, skip: set[str]) -> dict:
-    return {
-        f"{alias}_{field.column}": field.get_db_prep_save(field.get_default(), connection)
-        for field in model._meta.concrete_fields
-        if not field.primary_key and field.column not in skip
-    }
-
-
 _LEASE_SET = {"task_id": "slot.id", "annotator_id": "%(user)s", "created_at": "%(now)s",
               "expires_at": "%(expires)s", "heartbeat_at": "%(now)s"}
 _DRAFT_SET = {"task_id": "lease.task_id", "annotator_id": "%(user)s", "created_at": "%(now)s",
               "updated_at": "%(now)s"}
-_lease_columns, _lease_select = _insert(Lease, "lease", _LEASE_SET)
-_draft_columns, _draft_select = _insert(Annotation, "draft", _DRAFT_SET)
+_lease_columns, _lease_select = insert_select(Lease, "lease", _LEASE_SET)
+_draft_columns, _draft_select = insert_select(Annotation, "draft", _DRAFT_SET)
 _returned = ", ".join(f'lease."{field.column}"' for field in Lease._meta.concrete_fields)
 _CLAIM = (
     f"WITH slot AS (SELECT t.id, t.started FROM {TASK} t WHERE t.id = %(task)s AND {_UNSEEN} AND {_FREE_SLOT}),"
@@ -130,7 +110,7 @@ def claim(*, task: Task, user_id: int, now: datetime, gold: bool) -> Lease | Non
     params = {
         "task": task.pk, "user": user_id, "now": now, "gold": gold, "overlap": task.project.overlap,
         "expires": now + timedelta(seconds=task.project.lease_seconds),
-        **_defaults(Lease, "lease", set(_LEASE_SET)), **_defaults(Annotation, "draft", set(_DRAFT_SET)),
+        **insert_defaults(Lease, "lease", set(_LEASE_SET)), **insert_defaults(Annotation, "draft", set(_DRAFT_SET)),
     }
     row = fetchone(_CLAIM, params)
     if row is None:

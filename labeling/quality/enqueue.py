@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from config.rows import insert_defaults, insert_select
 from labeling.models import Annotation, QualityReport, Task
 
 logger = logging.getLogger(__name__)
@@ -21,22 +22,16 @@ logger = logging.getLogger(__name__)
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
-def quality_check_enqueue(
-    annotation_id: int, *, version: int | None = None, project_id: int | None = None
-) -> QualityReport:
+def quality_check_enqueue(annotation_id: int, *, project_id: int | None = None) -> QualityReport:
     """Create (or get) the pending report of the annotation's current version and queue it.
 
-    Call it inside the submit transaction: the job is sent only after the
-    commit, so the worker never looks for rows that are not there yet. The
-    submit passes the ``version`` it has just written (under the annotation's
-    row lock, so no report of it can exist yet: a plain insert) and the
-    ``project_id``, saving four round trips.
+    Call it inside the transaction that changed the answer: the job is sent
+    only after the commit, so the worker never looks for rows that are not
+    there yet. A submit writes its report and finds the others in its own
+    statement instead (``SUBMIT_REPORT``, ``submitted_enqueue``).
     """
-    if version is not None:
-        report = QualityReport.objects.create(annotation_id=annotation_id, annotation_version=version)
-    else:
-        version = Annotation.objects.values_list("version", flat=True).get(pk=annotation_id)
-        report, _ = QualityReport.objects.get_or_create(annotation_id=annotation_id, annotation_version=version)
+    version = Annotation.objects.values_list("version", flat=True).get(pk=annotation_id)
+    report, _ = QualityReport.objects.get_or_create(annotation_id=annotation_id, annotation_version=version)
     others = task_rescore_others(annotation_id)
     if report.state == QualityReport.State.PENDING or others:
         if project_id is None:
@@ -47,10 +42,17 @@ def quality_check_enqueue(
     return report
 
 
+def submitted_enqueue(*, report_id: int, others: list[tuple[int, int]], project_id: int) -> None:
+    """``quality_check_enqueue`` for a submit whose statement wrote the pending report of its
+    new version (``SUBMIT_REPORT``: ``report_id``) and read ``others`` (``OTHERS``)."""
+    rescore(others)
+    report_send_after_commit(report_id=report_id, project_id=project_id)
+
+
 # Whose answers take part in agreement: every finished answer on the task.
 SCORED = (Annotation.Status.SUBMITTED, Annotation.Status.ACCEPTED, Annotation.Status.SUPERSEDED)
-# The finished answers of the same task, none for gold.
-_OTHERS = (
+# The finished answers of the same task, none for gold (``%(scored)s``: SCORED).
+OTHERS = (
     f"SELECT o.id, o.version FROM {Annotation._meta.db_table} me"
     f" JOIN {Task._meta.db_table} t ON t.id = me.task_id AND NOT t.is_gold"
     f" JOIN {Annotation._meta.db_table} o ON o.task_id = t.id AND o.id <> me.id AND o.status = ANY(%(scored)s)"
@@ -71,8 +73,12 @@ def task_rescore_others(annotation_id: int) -> list[QualityReport]:
     """
     with connection.cursor() as cursor:
         # Hand-written: every submit runs it, and the ORM's join took ~1 ms of CPU to build.
-        cursor.execute(_OTHERS, {"annotation": annotation_id, "scored": list(SCORED)})
-        others = cursor.fetchall()
+        cursor.execute(OTHERS, {"annotation": annotation_id, "scored": list(SCORED)})
+        return rescore(cursor.fetchall())
+
+
+def rescore(others: list[tuple[int, int]]) -> list[QualityReport]:
+    """The pending reports of these (annotation id, version) pairs, put back in line."""
     reports = []
     for pk, version in others:
         report, created = QualityReport.objects.get_or_create(annotation_id=pk, annotation_version=version)
@@ -81,6 +87,19 @@ def task_rescore_others(annotation_id: int) -> list[QualityReport]:
             report.save(update_fields=["state", "error", "finished_at"])
         reports.append(report)
     return reports
+
+
+# A submit's statement writes the pending report of the annotation's new version
+# (row ``a``, with ``version``) itself: the report cannot exist yet, the
+# annotation row being locked and its version new.
+_REPORT_SET = {"annotation_id": "a.id", "annotation_version": "a.version", "created_at": "%(now)s"}
+_report_columns, _report_select = insert_select(QualityReport, "report", _REPORT_SET)
+SUBMIT_REPORT = (f"INSERT INTO {QualityReport._meta.db_table} ({_report_columns})"
+                 f" SELECT {_report_select} FROM a RETURNING id")
+
+
+def submit_report_params() -> dict:
+    return {**insert_defaults(QualityReport, "report", set(_REPORT_SET)), "scored": list(SCORED)}
 
 
 def report_send_after_commit(*, report_id: int, project_id: int) -> None:
