@@ -436,8 +436,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8310)
     parser.add_argument("--workers", type=int, default=4, help="make run's 4 x 2; bench/README's runs: 2 x 4")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--celery-processes", default=WORKER_PROCESSES,
-                        help='"N" or "MAX,MIN" (autoscale): make run\'s default; the runs before 2026-12-03 16:00 UTC: "2"')
+    parser.add_argument("--celery-processes", type=int, default=WORKER_PROCESSES,
+                        help="the worker's job processes: make run's default (the runs before 2026-12-03 16:00 UTC: 2)")
     parser.add_argument("--newcomer", action="store_true",
                         help="Plateau as make run serves a newcomer: DEBUG on, no broker (jobs run in the request)")
     parser.add_argument("--out", default="/tmp/versus")

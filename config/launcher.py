@@ -19,19 +19,13 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STATE_DIR = BASE_DIR / ".state"
-# Worker processes as "N" or "MAX,MIN" (Celery's autoscaling). Beside the web server
-# and the database on a small box, one job process carries the labeling (quality jobs
-# coalesce per project and drain in batches); a second one earns its ~90 MB only
-# while a backlog waits (an upload's derivatives), so it is started for that and
-# stopped after (bench/README.md, "versus_ls").
-WORKER_PROCESSES = os.environ.get("WORKER_PROCESSES", "2,1")
-
-
-def worker_pool_args(processes: str = WORKER_PROCESSES) -> list[str]:
-    """Celery worker arguments for ``processes`` ("N", or "MAX,MIN" to autoscale)."""
-    if "," in processes:
-        return ["--autoscale", processes]
-    return ["--concurrency", processes]
+# Job processes of the worker. Beside the web server and the database on a small box,
+# one carries the labeling: quality jobs coalesce per project and drain in batches,
+# and a second process added ~90 MB of memory for no more tasks per second. Uploads'
+# thumbnails are made at half the rate of two (bench/README.md, "versus_ls"): a box
+# that ingests a lot sets WORKER_PROCESSES=2 or runs more workers (`make worker`).
+# (Celery's autoscaling does not help here: it shrinks only after 30 s without any job.)
+WORKER_PROCESSES = int(os.environ.get("WORKER_PROCESSES", "1"))
 
 
 def _django_setup() -> None:
@@ -80,7 +74,7 @@ def _children(host: str, port: str) -> list[tuple[str, list[str]]]:
         STATE_DIR.mkdir(exist_ok=True)
         worker = [
             str(venv_bin / "celery"), "-A", "config", "worker", "--beat", "--loglevel", "warning",
-            *worker_pool_args(), "--schedule", str(STATE_DIR / "celerybeat-schedule"),
+            "--concurrency", str(WORKER_PROCESSES), "--schedule", str(STATE_DIR / "celerybeat-schedule"),
         ]  # fmt: skip
         children.append(("worker", worker))
     return children

@@ -168,8 +168,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread")
-    parser.add_argument("--celery-processes", default=WORKER_PROCESSES,
-                        help='worker processes, "N" or "MAX,MIN" (autoscale); default make run\'s (runs before 2026-12-03 16:00 UTC: "1")')
+    parser.add_argument("--celery-processes", type=int, default=WORKER_PROCESSES,
+                        help="the worker's job processes (make run's default)")
     parser.add_argument("--server-pid", type=int, help="with --base: the server whose memory to report")
     parser.add_argument("--locustfile", default=str(ROOT / "bench/park/locustfile.py"))
     parser.add_argument("--state", help="the fill's state file (default: OUT/state.json)")

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from config.launcher import WORKER_PROCESSES, worker_pool_args
+from config.launcher import WORKER_PROCESSES
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -40,7 +40,7 @@ SERVER_ENV = {
 
 class Stack:
     def __init__(self, *, port: int, workers: int = 4, threads: int = 2, worker_class: str = "gthread",
-                 celery_processes: str = WORKER_PROCESSES, env: dict | None = None, log_dir: Path | None = None,
+                 celery_processes: int = WORKER_PROCESSES, env: dict | None = None, log_dir: Path | None = None,
                  beat: bool = True, keep_alive: int = 75, worker: bool = True) -> None:
         self.port = port
         self.env = {**os.environ, **SERVER_ENV, **(env or {})}
@@ -55,7 +55,7 @@ class Stack:
             # not closed under them between calls (gunicorn's default is 2 s).
             web += ["--threads", str(threads), "--worker-connections", "4000", "--keep-alive", str(keep_alive)]
         worker_argv = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "warning",
-                  *worker_pool_args(celery_processes), "--without-gossip", "--without-mingle",
+                  "--concurrency", str(celery_processes), "--without-gossip", "--without-mingle",
                   "--without-heartbeat"]
         if beat:
             worker_argv += ["--beat", "--schedule", str(self.log_dir / f"park-beat-{port}")]
