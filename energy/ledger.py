@@ -13,6 +13,7 @@ from config.errors import DomainError
 from energy.models import LedgerEntry, Site
 from energy.models.sites import DEFAULT_SITE
 from energy.server import cpu_kwh
+from energy.site_rows import site_with_slug
 from energy.workstation import workstation_kwh
 
 log = logging.getLogger("energy.ledger")
@@ -45,6 +46,9 @@ def site_for_project(project_id: int | None) -> Site:
 def site_by_slug(slug: str | None) -> Site:
     """The named site; an unknown slug gets a site with no supply data (shares stay unknown)."""
     slug = slug or DEFAULT_SITE
+    found = site_with_slug(slug)
+    if found is not None:
+        return found
     if slug == DEFAULT_SITE:
         from energy.supply import site_get
 

@@ -14,10 +14,11 @@ from typing import Iterable
 from django.db import connection
 from django.db.models import QuerySet
 
-from config.rows import Reader, fetchall, int_array
+from config.rows import int_array
 from energy.attribution import Attribution, Consumption, attribute, combine
 from energy.factors import clean_sources, emission_factors
-from energy.models import LedgerEntry, Site
+from energy.models import LedgerEntry
+from energy.site_rows import sites_by_id
 from energy.supply import supply_series
 
 
@@ -64,11 +65,6 @@ class Summary:
     components: list[dict] = field(default_factory=list)
 
 
-_site = Reader(Site, "s")
-# Fixed SQL: read with every task's energy tag (the ORM's in_bulk took ~1 ms of CPU to build).
-_SITES = f"SELECT {_site.columns} FROM {_site.table} s WHERE s.id = ANY(%s::bigint[])"
-
-
 def attribute_entries(entries: QuerySet) -> list[Attributed]:
     """Attribute ledger rows to the supply of their sites, one supply query per site."""
     return attribute_rows([Row(*values) for values in entries.order_by("start", "id").values_list(*ROW_FIELDS)])
@@ -79,7 +75,7 @@ def attribute_rows(entries: list[Row]) -> list[Attributed]:
     by_site: dict[int, list[Row]] = defaultdict(list)
     for e in entries:
         by_site[e.site_id].append(e)
-    sites = {site.pk: site for site in map(_site.build, fetchall(_SITES, [int_array(by_site)]))} if by_site else {}
+    sites = sites_by_id(by_site)
     clean, factors = clean_sources(), emission_factors()
     out, cache = [], {}
     for site_id, rows in by_site.items():

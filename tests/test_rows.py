@@ -5,11 +5,10 @@ from datetime import datetime, timezone as tz
 import pytest
 from django.utils import timezone
 
-from config.rows import fetchall, int_array
 from energy.attribution import Supply
 from energy.models import Site, SupplyInterval
 from energy.supply import _to_supply, site_get, supply_list, supply_store
-from energy.tags import _SITES, _site
+from energy.site_rows import sites_by_id
 from labeling.access import access_task
 from labeling.models import Image, Task
 from tests.factories import make_task
@@ -47,7 +46,7 @@ def test_supply_intervals_and_sites_build_as_the_orm_does():
                                                 1.2, "measured", "csv:meter.csv"))], strict=True)
     # when
     listed = supply_list(site=site, start=start, end=end)
-    sites = [_site.build(row) for row in fetchall(_SITES, [int_array([site.pk])])]
+    sites = list(sites_by_id([site.pk]).values())
     # then
     orm = [_to_supply(r) for r in SupplyInterval.objects.filter(site=site, end__gt=start, start__lt=end)]
     assert [s for s in listed if s.quality == "measured"] == orm and orm[0].by_source_kw["wind"] == 34.0
