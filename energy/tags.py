@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from django.db import connection
 from django.db.models import QuerySet
 
-from config.rows import int_array
+from config.rows import fetchall, int_array
 from energy.attribution import Attribution, Consumption, attribute, combine
 from energy.factors import clean_sources, emission_factors
 from energy.models import LedgerEntry
@@ -172,9 +171,7 @@ _TASK_ROWS = (
 
 def task_summaries(task_ids: list[int]) -> dict[int, Summary]:
     ids = [int(t) for t in task_ids]
-    with connection.cursor() as cursor:
-        cursor.execute(_TASK_ROWS, [int_array(ids)])
-        attributed = attribute_rows([Row(*values) for values in cursor.fetchall()])
+    attributed = attribute_rows([Row(*values) for values in fetchall(_TASK_ROWS, [int_array(ids)])])
     grouped: dict[int, list[Attributed]] = defaultdict(list)
     for a in attributed:
         grouped[a.entry.task_id].append(a)

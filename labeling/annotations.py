@@ -14,13 +14,13 @@ boxes.
 import json
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
-from config.rows import Reader, fetchone
+from config.rows import Reader, fetchall, fetchone
 from labeling.access import task_has_capability
 from labeling.active_energy import active_energy_record
 from labeling.assignment import active_time_credit, lease_for_write, lease_release, task_lease_next
@@ -115,9 +115,7 @@ _LABEL_IDS = f"SELECT name, id FROM {LabelClass._meta.db_table} WHERE project_id
 
 def _label_ids(project_id: int) -> dict[str, int]:
     """Label name -> id in the project. Hand-written: every save runs it (the ORM took ~1 ms of CPU)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_LABEL_IDS, [project_id])
-        return dict(cursor.fetchall())
+    return dict(fetchall(_LABEL_IDS, [project_id]))
 
 
 def validate_task_boxes(task: Task, boxes: object) -> list[CleanBox]:
