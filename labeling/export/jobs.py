@@ -25,8 +25,9 @@ from django.utils import timezone, translation
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
-from config.files import open_atomically
 from config.broker import enqueue, enqueue_on_commit
+from config.collector import collector_paused
+from config.files import open_atomically
 from energy.services import energy_record_usage, schedule_deferrable
 from labeling.export.items import SELECTIONS, selected_tasks
 from labeling.export.writer import FORMATS, WriteResult, write_export
@@ -172,7 +173,8 @@ def export_run(*, export_id: int) -> Export | None:
     try:
         # A dataset is the same bytes whoever asked and in whatever language (in eager
         # mode this runs inside the requester's request, with their language active).
-        with translation.override(settings.LANGUAGE_CODE):
+        # Its objects are freed by reference counting; the collector's passes only cost time.
+        with translation.override(settings.LANGUAGE_CODE), collector_paused():
             result = _produce(export, name, mine)
     except _ClaimLost:
         return None
