@@ -36,6 +36,9 @@ from labeling.models import Export, Project
 logger = logging.getLogger(__name__)
 
 RUN_TASK = "labeling.export.run"
+# Each progress update is a committed write: at most one this often. A run
+# shorter than this shows none before it is done.
+PROGRESS_EVERY_SECONDS = 0.5
 
 
 def export_is_zip(export: Export) -> bool:
@@ -219,13 +222,14 @@ def export_run(*, export_id: int) -> Export | None:
 
 def _produce(export: Export, name: str, mine) -> WriteResult:
     total = selected_tasks(export.project, export.selection, export.include_gold).count()
-    last = {"percent": 0}
+    last = {"percent": 0, "at": time.monotonic()}
 
     def progress(fraction: float) -> None:
         # Stops at 99: 100 means the file is complete and offered.
         percent = min(int(fraction * 100), 99)
-        if percent > last["percent"]:
-            last["percent"] = percent
+        now = time.monotonic()
+        if percent > last["percent"] and now - last["at"] >= PROGRESS_EVERY_SECONDS:
+            last["percent"], last["at"] = percent, now
             mine.update(progress=percent)
 
     options = {
