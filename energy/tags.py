@@ -46,13 +46,13 @@ class Row:
     watts_per_core: float | None  # a server entry's
 
 
-@dataclass
+@dataclass(slots=True)
 class Attributed:
     entry: Row
     result: Attribution
 
 
-@dataclass
+@dataclass(slots=True)
 class Summary:
     total: Attribution = field(default_factory=Attribution)
     qualities: set[str] = field(default_factory=set)
@@ -105,30 +105,45 @@ def basis_of(qualities: set[str]) -> str:
 
 
 def summarise(items: Iterable[Attributed]) -> Summary:
+    # Once per task with ledger entries (an export summarises every image's task),
+    # hence the collections held in locals and one pass over each entry's slices.
     s = Summary()
     parts = []
+    qualities, sources, source_quality, site_ids = s.qualities, s.sources, s.source_quality, s.site_ids
+    pue_by_consumer, watts_by_consumer, components = s.pue, s.watts, s.components
     for a in items:
-        parts.append(a.result)
-        s.qualities.add(a.entry.basis)
-        s.qualities.update(sl.quality for sl in a.result.slices)
-        s.site_ids.add(a.entry.site_id)
-        pues = s.pue.setdefault(a.entry.consumer, set())
-        watts = a.entry.watts if a.entry.consumer == "workstation" else a.entry.watts_per_core
+        entry, result = a.entry, a.result
+        consumer, slices = entry.consumer, result.slices
+        parts.append(result)
+        qualities.add(entry.basis)
+        site_ids.add(entry.site_id)
+        pues = pue_by_consumer.get(consumer)
+        if pues is None:
+            pues = pue_by_consumer[consumer] = set()
+        watts = entry.watts if consumer == "workstation" else entry.watts_per_core
         if watts is not None:
-            s.watts.setdefault(a.entry.consumer, set()).add(float(watts))
-        for sl in a.result.slices:
-            s.sources.add(sl.source)
-            s.source_quality.setdefault(sl.source, set()).add(sl.quality)
+            watts_by_consumer.setdefault(consumer, set()).add(float(watts))
+        for sl in slices:
+            qualities.add(sl.quality)
+            sources.add(sl.source)
+            source_quality.setdefault(sl.source, set()).add(sl.quality)
             pues.add(round(float(sl.pue), 4))
-        if not a.result.slices:
-            pues.add(round(float(a.entry.pue_applied), 4))
-        s.components.append({
-            "consumer": a.entry.consumer, "job_kind": a.entry.job_kind, "kwh": a.result.kwh,
-            "clean_share": a.result.clean_share, "method": a.entry.method,
-            "pue": _effective_pue(a), "quality": a.entry.basis,
+        if not slices:
+            pues.add(round(float(entry.pue_applied), 4))
+        components.append({
+            "consumer": consumer, "job_kind": entry.job_kind, "kwh": result.kwh,
+            "clean_share": result.clean_share, "method": entry.method,
+            "pue": _effective_pue(a), "quality": entry.basis,
         })
     s.total = combine(parts)
     return s
+
+
+def basis_of_summary(summary: Summary | None) -> str:
+    """The ``basis`` of ``tag_of(summary)``: unknown without ledger entries."""
+    if summary is None or not summary.components:
+        return "unknown"
+    return basis_of(summary.qualities)
 
 
 def tag_of(summary: Summary | None) -> dict:

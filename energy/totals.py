@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from energy.tags import Summary, basis_of, tag_of
+from energy.tags import Summary, basis_of, basis_of_summary
 
 
 @dataclass
@@ -29,7 +29,7 @@ class GreenTotals:
     def add(self, summary: Summary | None, *, count: bool = True) -> None:
         """Add one task's (or any group's) summary; ``count`` adds it to the basis counts."""
         if count:
-            self.basis_counts[tag_of(summary)["basis"]] += 1
+            self.basis_counts[basis_of_summary(summary)] += 1
         if summary is None or not summary.components:
             return
         t = summary.total

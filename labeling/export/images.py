@@ -13,7 +13,6 @@ quality is the camera's, not a guess.
 """
 
 import io
-import shutil
 import zipfile
 
 from django.core.files.storage import default_storage
@@ -26,24 +25,30 @@ from labeling.ingest.validate import apply_pillow_limits
 
 # Already compressed: deflating them again costs CPU and gains nothing.
 ALREADY_COMPRESSED = {"jpg", "jpeg", "png", "webp", "gif"}
-_COPY_BYTES = 1024 * 1024
 
 
 def add_image(archive: zipfile.ZipFile, name: str, stored: str, stamp: tuple, image_id: int) -> None:
     """Write the stored image ``stored`` to ``archive`` as ``name``, upright."""
-    if not stored or not default_storage.exists(stored):
-        raise FileNotFoundError(f"The file of image {image_id} is missing from storage.")
+    if not stored:
+        raise _missing(image_id)
     entry = zipfile.ZipInfo(name, date_time=stamp)
     ext = name.rsplit(".", 1)[-1].lower()
     entry.compress_type = zipfile.ZIP_STORED if ext in ALREADY_COMPRESSED else zipfile.ZIP_DEFLATED
-    with default_storage.open(stored, "rb") as source:
-        upright = _upright_bytes(source)
-        with archive.open(entry, "w", force_zip64=True) as target:
-            if upright is None:
-                source.seek(0)
-                shutil.copyfileobj(source, target, _COPY_BYTES)
-            else:
-                target.write(upright)
+    try:
+        # Opened without asking exists() first: one lookup per image instead of two.
+        opened = default_storage.open(stored, "rb")
+    except FileNotFoundError:
+        raise _missing(image_id) from None
+    with opened:
+        data = opened.read()
+    # Pillow reads the header in dozens of small reads: from memory, not through the file.
+    upright = _upright_bytes(io.BytesIO(data))
+    with archive.open(entry, "w", force_zip64=True) as target:
+        target.write(data if upright is None else upright)
+
+
+def _missing(image_id: int) -> FileNotFoundError:
+    return FileNotFoundError(f"The file of image {image_id} is missing from storage.")
 
 
 def orientation_of(source) -> int:

@@ -25,8 +25,9 @@ from django.utils import timezone, translation
 
 from accounts.audit import Action, audit_record
 from accounts.models import User
-from config.files import open_atomically
 from config.broker import enqueue, enqueue_on_commit
+from config.collector import collector_paused
+from config.files import open_atomically
 from energy.services import energy_record_usage, schedule_deferrable
 from labeling.export.items import SELECTIONS, selected_tasks
 from labeling.export.writer import FORMATS, WriteResult, write_export
@@ -35,6 +36,9 @@ from labeling.models import Export, Project
 logger = logging.getLogger(__name__)
 
 RUN_TASK = "labeling.export.run"
+# Each progress update is a committed write: at most one this often. A run
+# shorter than this shows none before it is done.
+PROGRESS_EVERY_SECONDS = 0.5
 
 
 def export_is_zip(export: Export) -> bool:
@@ -172,7 +176,8 @@ def export_run(*, export_id: int) -> Export | None:
     try:
         # A dataset is the same bytes whoever asked and in whatever language (in eager
         # mode this runs inside the requester's request, with their language active).
-        with translation.override(settings.LANGUAGE_CODE):
+        # Its objects are freed by reference counting; the collector's passes only cost time.
+        with translation.override(settings.LANGUAGE_CODE), collector_paused():
             result = _produce(export, name, mine)
     except _ClaimLost:
         return None
@@ -217,13 +222,14 @@ def export_run(*, export_id: int) -> Export | None:
 
 def _produce(export: Export, name: str, mine) -> WriteResult:
     total = selected_tasks(export.project, export.selection, export.include_gold).count()
-    last = {"percent": 0}
+    last = {"percent": 0, "at": time.monotonic()}
 
     def progress(fraction: float) -> None:
         # Stops at 99: 100 means the file is complete and offered.
         percent = min(int(fraction * 100), 99)
-        if percent > last["percent"]:
-            last["percent"] = percent
+        now = time.monotonic()
+        if percent > last["percent"] and now - last["at"] >= PROGRESS_EVERY_SECONDS:
+            last["percent"], last["at"] = percent, now
             mine.update(progress=percent)
 
     options = {

@@ -116,3 +116,20 @@ def test_splitting_conserves_kwh_and_share_in_unit_interval(shares_, offset_min,
     assert sum(s.kwh for s in result.slices) + result.uncovered_kwh == it_kwh
     if result.clean_share is not None:
         assert 0 <= result.clean_share <= 1
+
+
+def test_an_interval_across_a_clock_change_counts_its_real_length():
+    """A local supply hour that the clocks jump over covers one hour, not the two its wall-clock times span."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from energy.attribution import Supply, SupplySeries
+
+    berlin = ZoneInfo("Europe/Berlin")
+    # 2025-03-30: 02:00 CET became 03:00 CEST; 00:00-01:00 UTC is 01:00 CET to 03:00 CEST.
+    hour = Supply(datetime(2025, 3, 30, 1, tzinfo=berlin), datetime(2025, 3, 30, 3, tzinfo=berlin), 1.0, 0.5)
+    used = Consumption(datetime(2025, 3, 29, 23, tzinfo=timezone.utc), datetime(2025, 3, 30, 2, tzinfo=timezone.utc),
+                       3.0)
+    result = attribute(used, SupplySeries([hour]), clean=CLEAN, factors=FACTORS)
+    assert result.covered_kwh == 1.0 and result.uncovered_kwh == 2.0
+    assert (result.slices[0].start, result.slices[0].end) == (hour.start, hour.end)
