@@ -18,6 +18,7 @@ their connection (``CONN_MAX_AGE``).
 import hashlib
 import re
 
+from django.conf import settings
 from django.db import connection
 
 
@@ -114,6 +115,9 @@ _statements: dict[str, _Statement] = {}
 
 
 def _execute(cursor, sql: str, params) -> None:
+    if not settings.DB_PREPARED_STATEMENTS:
+        cursor.execute(sql, params)
+        return
     statement = _statements.get(sql)
     if statement is None:
         statement = _statements[sql] = _Statement(sql)

@@ -87,3 +87,12 @@ def test_insert_select_casts_do_not_cut_a_too_long_text():
     with pytest.raises(DataError), transaction.atomic():
         fetchone(f"INSERT INTO {Membership._meta.db_table} ({columns}) SELECT {select} RETURNING id", params)
     assert not Membership.objects.filter(user=user).exists()
+
+
+def test_prepared_statements_can_be_turned_off(settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    sql = "SELECT %(a)s::int * 3, 'off %%'"
+    assert fetchone(sql, {"a": 5}) == (15, "off %")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%off %%%"])
+        assert cursor.fetchone() == (0,)

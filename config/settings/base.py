@@ -111,6 +111,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
     ),
 }
+# The hot fixed SQL texts run as server-side prepared statements (config/rows.py);
+# off for a connection pooler that does not keep sessions.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL server (postgres://...).")
 
