@@ -1,0 +1,109 @@
+"""What "next" pays for an annotator's own history: the per-person lock statement.
+
+Every "next" (and every submit that carries the next task) locks the caller's
+user row and, in the same statement, counts their annotations in the project
+(seen, of which gold; drafts; submitted today and ever: ``assignment/caller.py``).
+That count walks every annotation the person ever made in the project, so it
+grows with their history, not with the pool. This fills one project with
+``size`` tasks that one annotator has all submitted (spread over 30 days), then
+times the lock statement as "next" runs it (a prepared statement, in a
+transaction), ``--calls`` times per size, and prints JSON: median and p95 ms,
+and PostgreSQL's own execution time from ``EXPLAIN ANALYZE``.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_bench \\
+      .venv/bin/python bench/caller_history.py --sizes 100 1000 10000 --calls 200
+
+The database is flushed first: give it one of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+
+def fill(size: int):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from labeling.models import Annotation, Image, Project, Task
+    from tests.factories import add_member, make_user
+
+    call_command("flush", interactive=False, verbosity=0)
+    project = Project.objects.create(name="Bench: caller history", slug="bench-caller-history", overlap=1)
+    person = make_user()
+    add_member(project, person, "annotator")
+    now = timezone.now()
+    batch = 5000
+    for first in range(0, size + 1, batch):
+        count = min(batch, size + 1 - first)
+        images = Image.objects.bulk_create(
+            Image(project=project, file="bench/shared-1x1.png", original_name=f"h-{first + i}.png", format="PNG",
+                  width=640, height=480, sha256=f"{first + i:064d}", byte_size=70)
+            for i in range(count))
+        tasks = Task.objects.bulk_create(Task(project=project, image=image) for image in images)
+        done = [t for k, t in enumerate(tasks) if first + k < size]  # one task left open
+        Task.objects.filter(pk__in=[t.pk for t in done]).update(status=Task.Status.ACCEPTED, submitted_count=1)
+        Annotation.objects.bulk_create(
+            Annotation(task=t, annotator=person, status=Annotation.Status.ACCEPTED, version=2,
+                       submitted_at=now - timedelta(days=30 * (first + k) / max(size, 1)))
+            for k, t in enumerate(done))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return project, person
+
+
+def measure(size: int, calls: int) -> dict:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from labeling.assignment.caller import _LOCK, lock_annotator
+    from labeling.counts import annotator_day
+
+    project, person = fill(size)
+    times = []
+    for _ in range(calls):
+        began = time.perf_counter()
+        with transaction.atomic():
+            caller = lock_annotator(user_id=person.pk, project_id=project.pk, now=timezone.now())
+        times.append((time.perf_counter() - began) * 1000)
+    assert caller.progress["total"] == size, caller.progress
+    _, start = annotator_day(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + _LOCK,
+                       {"user": person.pk, "project": project.pk, "day_start": start})
+        plan = cursor.fetchone()[0][0]
+    times.sort()
+    return {"annotations_of_the_caller": size, "calls": calls, "p50_ms": round(statistics.median(times), 3),
+            "p95_ms": round(times[int(0.95 * (len(times) - 1))], 3),
+            "postgres_execution_ms": round(plan["Execution Time"], 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    rows = [measure(size, args.calls) for size in args.sizes]
+    print(json.dumps({"rows": rows, "load_average": os.getloadavg()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
