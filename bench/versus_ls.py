@@ -355,9 +355,12 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
 
 def ls_run(args) -> dict:
     """The anchor, unchanged: fresh LS, its bench.py; PSS of its process tree sampled from here."""
+    # Importing this project's config (the stack's defaults) names its settings in the
+    # environment; Label Studio must not inherit them.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     if not Path(LS_PYTHON).exists() or args.ls_setup:
-        subprocess.run([str(ANCHOR / "setup.sh")], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([str(ANCHOR / "start.sh"), "--fresh"], check=True, stdout=sys.stderr)  # stdout: the JSON
+        subprocess.run([str(ANCHOR / "setup.sh")], check=True, stdout=subprocess.DEVNULL, env=env)
+    subprocess.run([str(ANCHOR / "start.sh"), "--fresh"], check=True, stdout=sys.stderr, env=env)  # stdout: the JSON
     results = Path(args.out) / f"ls-results-{args.n}.json"
     load_before = os.getloadavg()
     try:
@@ -369,14 +372,14 @@ def ls_run(args) -> dict:
         with Memory(lambda: {"server": tree(pid)}) as memory:
             bench = subprocess.Popen([LS_PYTHON, str(ANCHOR / "bench.py"), "--n", str(args.n),
                                       "--results", str(results), "--out", str(Path(args.out) / "ls-scratch")],
-                                     stdout=subprocess.PIPE, text=True, cwd=str(ANCHOR))
+                                     stdout=subprocess.PIPE, text=True, cwd=str(ANCHOR), env=env)
             for line in bench.stdout:
                 print("[ls] " + line.rstrip(), file=sys.stderr, flush=True)
                 if line.strip()[:3] in after:
                     memory.set_phase(after.pop(line.strip()[:3]))
             bench.wait()
     finally:
-        subprocess.run([str(ANCHOR / "stop.sh")], stdout=sys.stderr)
+        subprocess.run([str(ANCHOR / "stop.sh")], stdout=sys.stderr, env=env)
     res = json.loads(results.read_text())
     res["memory_pss"] = memory.report()
     res["load_average_before"], res["load_average_after"] = load_before, os.getloadavg()
