@@ -241,8 +241,8 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
     annotators = [Client(base, tokens[f"annotator{k}"]) for k in range(1, 5)]
     res: dict = {"tool": "plateau", "n_tasks": n, "server": server + ", PostgreSQL " + args.db,
                  "load_average_before": os.getloadavg()}
-    stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_processes=args.celery_processes, env=env,
-                  log_dir=out_dir, worker=not args.newcomer).start()
+    stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_processes=args.celery_processes,
+                  env=env, log_dir=out_dir, worker=not args.newcomer).start()
 
     def groups() -> dict:
         found = {name: tree(process.pid) for name, process in stack.processes.items()}

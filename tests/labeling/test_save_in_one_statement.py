@@ -53,26 +53,36 @@ def test_a_save_after_the_lease_lapsed_is_refused_as_before(project, annotator):
     assert not AnnotationHistory.objects.filter(annotation__task_id=task_id).exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_tabs_saving_the_same_version_at_once_one_wins_the_other_gets_409():
+def _person_with_a_lease():
     project = make_project(overlap=1, gold_rate=0)
     make_task(project)
     person = make_user()
     add_member(project, person, "annotator")
-    task_id = _leased(project, person)
-    answers: dict[str, object] = {}
-    start = threading.Barrier(2)
+    return person, _leased(project, person)
 
-    def tab(name, box):
+
+def _at_once(person, calls: dict[str, tuple[str, str, dict]]) -> dict:
+    """Each named (method, path, body) from a thread and connection of its own, released together."""
+    answers, start = {}, threading.Barrier(len(calls))
+
+    def one(name, method, path, body):
         try:
             start.wait()
-            answers[name] = api_client(person).put(f"/api/v1/tasks/{task_id}/annotation/",
-                                                   {"boxes": [box], "version": 0}, format="json")
+            answers[name] = getattr(api_client(person), method)(path, body, format="json")
         finally:
             connections.close_all()
 
+    run_threads([threading.Thread(target=one, args=(name, *call)) for name, call in calls.items()])
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_saving_the_same_version_at_once_one_wins_the_other_gets_409():
+    person, task_id = _person_with_a_lease()
+    path = f"/api/v1/tasks/{task_id}/annotation/"
     for _ in range(5):
-        run_threads([threading.Thread(target=tab, args=("a", YAK)), threading.Thread(target=tab, args=("b", LAKE))])
+        answers = _at_once(person, {"a": ("put", path, {"boxes": [YAK], "version": 0}),
+                                    "b": ("put", path, {"boxes": [LAKE], "version": 0})})
         codes = sorted(answer.status_code for answer in answers.values())
         assert codes == [200, 409], [answer.content for answer in answers.values()]
         winner = next(answer.json() for answer in answers.values() if answer.status_code == 200)
@@ -90,28 +100,14 @@ def test_two_tabs_saving_the_same_version_at_once_one_wins_the_other_gets_409():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_save_racing_the_submit_of_another_tab_never_reopens_the_lease():
-    project = make_project(overlap=1, gold_rate=0)
-    make_task(project)
-    person = make_user()
-    add_member(project, person, "annotator")
-    task_id = _leased(project, person)
+    person, task_id = _person_with_a_lease()
     assert api_client(person).put(f"/api/v1/tasks/{task_id}/annotation/", {"boxes": [YAK], "version": 0},
                                   format="json").status_code == 200
-    answers: dict[str, object] = {}
-    start = threading.Barrier(2)
 
-    def call(name, method, path, body):
-        try:
-            start.wait()
-            answers[name] = getattr(api_client(person), method)(path, body, format="json")
-        finally:
-            connections.close_all()
-
-    run_threads([
-        threading.Thread(target=call, args=("save", "put", f"/api/v1/tasks/{task_id}/annotation/",
-                                            {"boxes": [LAKE], "version": 1})),
-        threading.Thread(target=call, args=("submit", "post", f"/api/v1/tasks/{task_id}/submit/", {})),
-    ])
+    answers = _at_once(person, {
+        "save": ("put", f"/api/v1/tasks/{task_id}/annotation/", {"boxes": [LAKE], "version": 1}),
+        "submit": ("post", f"/api/v1/tasks/{task_id}/submit/", {}),
+    })
 
     assert answers["submit"].status_code == 200
     annotation = Annotation.objects.get(task_id=task_id)
