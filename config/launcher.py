@@ -22,8 +22,9 @@ STATE_DIR = BASE_DIR / ".state"
 # Job processes of the worker. Beside the web server and the database on a small box,
 # one carries the labeling: quality jobs coalesce per project and drain in batches,
 # and a second process added ~90 MB of memory for no more tasks per second. Uploads'
-# thumbnails are made at half the rate of two (bench/README.md, "versus_ls"): a box
-# that ingests a lot sets WORKER_PROCESSES=2 or runs more workers (`make worker`).
+# thumbnails take about twice as long with one (2,000 uploads: 40-72 s against 27 s,
+# bench/README.md, "versus_ls"): a box that ingests a lot sets WORKER_PROCESSES=2 or
+# runs more workers (`make worker`).
 # (Celery's autoscaling does not help here: it shrinks only after 30 s without any job.)
 WORKER_PROCESSES = int(os.environ.get("WORKER_PROCESSES", "1"))
 
