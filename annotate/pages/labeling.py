@@ -20,8 +20,8 @@ from labeling.models import Project
 TOOL_MODULES = ["annotate/http.js"] + [
     f"annotate/tool/{name}.js"
     for name in [
-        "activity", "api", "autosave", "boxlist", "drafts", "editor", "geometry", "help",
-        "history", "ids", "interactions", "lapsed", "messages", "predictions", "shortcuts", "stage", "status", "tiles",
+        "activity", "api", "autosave", "boxlist", "drafts", "editor", "geometry", "help", "history", "ids",
+        "interactions", "lapsed", "lease", "messages", "predictions", "shortcuts", "stage", "status", "tiles",
     ]
 ]
 

@@ -7,7 +7,8 @@ later (``SAVE_DELAY_MS`` in ``annotate/static/annotate/tool/autosave.js``
 debounces each change by 0.8 s; changes closer than that are one save). A save
 renews the lease, so the tool heartbeats only ``PARK_HEARTBEAT`` seconds
 (default 30 = ``LABELING_TOOL_HEARTBEAT_SECONDS``) after the task opened or the
-last save or heartbeat (``startHeartbeat``/``heartbeatDue`` in ``app.js``).
+last save or heartbeat (``LeaseKeeper.start``/``due`` in
+``annotate/static/annotate/tool/lease.js``).
 """
 
 from __future__ import annotations

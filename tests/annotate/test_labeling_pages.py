@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,18 @@ def test_annotator_gets_the_tool_for_their_project(client, project, annotator):
     config = _tool_config(response)
     assert config["projectId"] == project.pk and config["taskId"] is None
     assert config["userId"] == annotator.pk
+
+
+def test_the_page_preloads_every_module_the_tool_imports(client, project, annotator):
+    """A module left out of the list still loads, but only once its importer has arrived."""
+    tool_dir = Path(__file__).resolve().parents[2] / "annotate" / "static" / "annotate" / "tool"
+    imported = set()
+    for script in tool_dir.glob("*.js"):
+        imported |= set(re.findall(r'from "\./([\w-]+\.js)"', script.read_text()))
+    _login(client, annotator)
+    html = client.get(f"/annotate/projects/{project.pk}/").content.decode()
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="/static/annotate/tool/([\w-]+\.js)">', html))
+    assert imported and imported <= preloaded, sorted(imported - preloaded)
 
 
 def test_annotator_of_another_project_gets_404(client, project, outsider):

@@ -19,6 +19,7 @@ import { Saver } from "./autosave.js";
 import { Notices, renderEnergy, renderProgress, renderSaveState } from "./status.js";
 import { bindPredictionPanel, offerPredictions } from "./predictions.js";
 import { isLapsed, offerTakeBack } from "./lapsed.js";
+import { HEARTBEAT_MS, LeaseKeeper } from "./lease.js";
 
 // An annotation's status in words (gettext runs when called: the catalog is loaded by then).
 function statusText(status) {
@@ -29,7 +30,6 @@ function statusText(status) {
   return words[status] || status;
 }
 
-const HEARTBEAT_MS = 30000;
 const EDITABLE = new Set(["draft", "rejected"]);
 
 class Tool extends Editor {
@@ -62,6 +62,7 @@ class Tool extends Editor {
       // Saves report active time as often as heartbeats would.
       reportEveryMs: config.heartbeatMs || HEARTBEAT_MS,
     });
+    this.leaseKeeper = new LeaseKeeper(this, config.heartbeatMs || HEARTBEAT_MS);
     // What tests and the switch benchmark read: timings of task switches.
     this.metrics = { switches: [], taskId: null };
     window.__plateau = this.metrics;
@@ -215,7 +216,7 @@ class Tool extends Editor {
       }
     }
     this.stage.canvas.dataset.drawnTaskId = task.id;
-    if (task.lease) this.startHeartbeat();
+    if (task.lease) this.leaseKeeper.start();
   }
 
   // Boxes as the server sent them, shown as the tool would save them.
@@ -270,7 +271,7 @@ class Tool extends Editor {
     this.notices.clear("blocked");
     this.notices.clear("offline");
     // The save renewed the lease: no heartbeat needed for another interval.
-    this.heartbeatDue();
+    this.leaseKeeper.due();
   }
 
   async overwrite(version) {
@@ -326,7 +327,7 @@ class Tool extends Editor {
       // save: waiting for an autosave already in flight; submit: the one request
       // (final save, submit and next on the server); next: no request of its own.
       this.phase = { save: marks.sent - t0, submit: tAnswered - marks.sent, next: 0, t: tAnswered };
-      this.stopHeartbeat();
+      this.leaseKeeper.stop();
       await this.openNext(answer.next, t0);
     } catch (err) {
       this.actionFailed("submit", err);
@@ -347,7 +348,7 @@ class Tool extends Editor {
     const t0 = performance.now();
     this.busy = true;
     try {
-      await Promise.all([this.saver.flush(), this.reportActivity()]);
+      await Promise.all([this.saver.flush(), this.leaseKeeper.reportActivity()]);
       await api.skip(this.task.id, reason);
       clearDraft(this.config.userId, this.task.id);
       await this.nextTask(t0);
@@ -359,7 +360,7 @@ class Tool extends Editor {
   }
 
   async nextTask(t0) {
-    this.stopHeartbeat();
+    this.leaseKeeper.stop();
     const task = await api.next(this.config.projectId);
     if (this.phase) this.phase.next = performance.now() - this.phase.t;
     await this.openNext(task, t0);
@@ -381,7 +382,7 @@ class Tool extends Editor {
   allDone() {
     this.task = null;
     this.editable = false;
-    this.stopHeartbeat();
+    this.leaseKeeper.stop();
     this.saver.reset(null, 0, () => []);
     this.stage.clearImage();
     this.boxes = [];
@@ -405,64 +406,7 @@ class Tool extends Editor {
     }
   }
 
-  // ---- lease heartbeat and progress -------------------------------------------
-
-  // A heartbeat goes out only after a whole interval in which no save or
-  // heartbeat reached the server (each renews the lease): someone drawing
-  // sends saves, never heartbeats.
-  startHeartbeat() {
-    this.heartbeatOn = true;
-    this.heartbeatDue();
-  }
-
-  heartbeatDue() {
-    if (!this.heartbeatOn) return;
-    clearTimeout(this.heartbeat);
-    this.heartbeat = setTimeout(() => this.beat(), this.config.heartbeatMs || HEARTBEAT_MS);
-  }
-
-  stopHeartbeat() {
-    this.heartbeatOn = false;
-    clearTimeout(this.heartbeat);
-  }
-
-  // Report the activity still pending for the task about to be left (the
-  // lease ends with submit or skip, so this must happen before).
-  async reportActivity() {
-    const seconds = this.activity.take();
-    if (!this.task || seconds <= 0) return;
-    try {
-      await api.heartbeat(this.task.id, seconds);
-    } catch {
-      // Lost seconds only make the energy figure slightly low; never block a submit on it.
-    }
-  }
-
-  async beat() {
-    if (!this.task || !this.editable) return;
-    const taskId = this.task.id;
-    try {
-      await this.sendBeat(taskId);
-    } finally {
-      if (taskId === (this.task && this.task.id)) this.heartbeatDue();
-    }
-  }
-
-  async sendBeat(taskId) {
-    const seconds = this.activity.take();
-    try {
-      const res = await api.heartbeat(taskId, seconds);
-      if (res && res.expires_at) this.task.lease = { ...(this.task.lease || {}), expires_at: res.expires_at };
-    } catch (err) {
-      if (taskId !== (this.task && this.task.id)) return;
-      // Not received (network, server down): the seconds go with the next report.
-      // A 409 means the lease is gone: that time cannot be this task's any more.
-      if (!(err instanceof ApiError && err.status === 409)) this.activity.giveBack(seconds);
-      if (err instanceof ApiError && err.status === 409 && !this.saver.blocked) {
-        this.saver.block({ kind: "lease", detail: err.message });
-      }
-    }
-  }
+  // ---- progress ------------------------------------------------------------
 
   // "next" carries the progress; a task opened by its address does not.
   showProgress(task) {

@@ -10,7 +10,7 @@ import { api, ApiError, OfflineError } from "./api.js";
 import { clearDraft, writeDraft } from "./drafts.js";
 
 export const SAVE_DELAY_MS = 800;
-// How often saves report active time: the heartbeat's interval (app.js), so the
+// How often saves report active time: the heartbeat's interval (lease.js), so the
 // energy ledger gets a row per half minute of work, not one per save.
 export const REPORT_EVERY_MS = 30000;
 const RETRY_MS = 4000;

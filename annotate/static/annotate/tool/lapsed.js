@@ -35,7 +35,7 @@ async function takeBack(tool, task) {
     tool.notices.show("taken-back", { kind: "info", text: gettext("The task is yours again; saving resumes.") });
     tool.saver.blocked = null;
     renderSaveState(tool.$("[data-save-state]"), tool.saver.dirty ? "dirty" : "saved");
-    tool.startHeartbeat();
+    tool.leaseKeeper.start();
     if (tool.saver.dirty) await tool.saver.overwrite(null);
   } catch (err) {
     const why = err instanceof ApiError ? err.message : String(err);
@@ -48,7 +48,7 @@ async function takeBack(tool, task) {
 export async function retryAfterLease(tool) {
   try {
     tool.task.lease = await api.takeBack(tool.task.id);
-    tool.startHeartbeat();
+    tool.leaseKeeper.start();
   } catch (err) {
     tool.notices.show("blocked-retry", {
       kind: "error",
