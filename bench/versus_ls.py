@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--celery-processes", type=int, default=WORKER_PROCESSES,
                         help="the worker's job processes: make run's default (the runs before 2026-12-03 16:00 UTC: 2)")
     parser.add_argument("--newcomer", action="store_true",
-                        help="Plateau as make run serves a newcomer: DEBUG on, no broker (jobs run in the request)")
+                        help="Plateau as make run serves a newcomer: DEBUG on, no broker configured (a folder queue)")
     parser.add_argument("--out", default="/tmp/versus")
     parser.add_argument("--order", default="plateau,ls", help="which side runs first")
     parser.add_argument("--ls-setup", action="store_true", help="run the anchor's setup.sh even if the venv exists")

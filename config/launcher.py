@@ -27,6 +27,11 @@ STATE_DIR = BASE_DIR / ".state"
 # runs more workers (`make worker`).
 # (Celery's autoscaling does not help here: it shrinks only after 30 s without any job.)
 WORKER_PROCESSES = int(os.environ.get("WORKER_PROCESSES", "1"))
+# With no broker configured, the web processes and the worker share a folder
+# queue (kombu's filesystem transport, settings: CELERY_BROKER_FOLDER): the jobs
+# leave the request as in production, with nothing but Python. Run eagerly
+# inside the request, the quality check alone was half of a submit's time.
+FOLDER_BROKER = "filesystem://localhost/"
 
 
 def _django_setup() -> None:
@@ -100,17 +105,20 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     password = _demo_password()
+    os.environ.setdefault("CELERY_BROKER_URL", FOLDER_BROKER)  # the children inherit it
     _django_setup()
     from django.conf import settings
 
     _prepare(int(os.environ.get("DEMO_IMAGES", "12")), password)
     embedded = getattr(settings, "EMBEDDED_DATABASE", None)
     database = "embedded PostgreSQL (.state/postgres)" if embedded else "PostgreSQL at DATABASE_URL"
-    jobs = (
-        f"Celery worker on {os.environ['CELERY_BROKER_URL']}"
-        if os.environ.get("CELERY_BROKER_URL")
-        else "no CELERY_BROKER_URL: background jobs run inside the web process"
-    )
+    broker = os.environ["CELERY_BROKER_URL"]
+    if not broker:  # set empty on purpose: the jobs run inside the request
+        jobs = "CELERY_BROKER_URL is empty: background jobs run inside the web process"
+    elif broker == FOLDER_BROKER:
+        jobs = f"Celery worker on a folder queue ({settings.CELERY_BROKER_FOLDER})"
+    else:
+        jobs = f"Celery worker on {broker}"
     print(
         f"\n  Plateau Label on http://{host}:{port}/   (API docs: /api/docs/, admin: /admin/)\n"
         f"  Demo logins: annotator1, annotator2, supervisor1, client1 — password {password}\n"

@@ -18,6 +18,7 @@ from bench.park.procs import Memory, pg_backends, tree
 from bench.park.stack import ROOT, SERVER_ENV, Stack
 from bench.versus.anchor import A
 from bench.versus.coco_check import validate
+from config.launcher import FOLDER_BROKER
 
 
 class Client:
@@ -145,9 +146,11 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
               f" ({args.celery_processes} processes, beat), DEBUG=0")
     if args.newcomer:
         # As `make run` serves a newcomer: the same gunicorn, DEBUG on, no broker
-        # (every job runs inside the request that queues it), no worker.
-        env.update(CELERY_BROKER_URL="", DEBUG="1", CELERY_TASK_ALWAYS_EAGER="1")
-        server = f"make run's stack: gunicorn gthread {args.workers}x{args.threads} --preload, DEBUG=1, eager jobs"
+        # configured, so its worker takes the jobs from a folder queue (config/launcher.py).
+        env.update(CELERY_BROKER_URL=FOLDER_BROKER, CELERY_BROKER_FOLDER=str(out_dir / "broker"), DEBUG="1")
+        subprocess.run(["rm", "-rf", env["CELERY_BROKER_FOLDER"]], check=True)
+        server = (f"make run's stack: gunicorn gthread {args.workers}x{args.threads} --preload, DEBUG=1,"
+                  f" celery worker ({args.celery_processes} processes, beat) on a folder queue")
     else:
         import redis
 
@@ -159,7 +162,7 @@ def plateau_run(args, names: list[str], img_dir: Path) -> dict:
     res: dict = {"tool": "plateau", "n_tasks": n, "server": server + ", PostgreSQL " + args.db,
                  "load_average_before": os.getloadavg()}
     stack = Stack(port=args.port, workers=args.workers, threads=args.threads, celery_processes=args.celery_processes,
-                  env=env, log_dir=out_dir, worker=not args.newcomer).start()
+                  env=env, log_dir=out_dir).start()
 
     def groups() -> dict:
         found = {name: tree(process.pid) for name, process in stack.processes.items()}

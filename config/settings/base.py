@@ -219,6 +219,19 @@ CELERY_TASK_TIME_LIMIT = 660
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Above the longest task and countdown, so Redis does not redeliver running jobs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's folder queue: what `make run` gives its worker when no broker is
+    # configured, so that a newcomer's jobs leave the request as in production
+    # with nothing but Python. Web processes and the worker share the folder.
+    CELERY_BROKER_FOLDER = Path(os.environ.get("CELERY_BROKER_FOLDER", BASE_DIR / ".state" / "broker"))
+    CELERY_BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_FOLDER),
+        "data_folder_out": str(CELERY_BROKER_FOLDER),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        # The worker looks for new files this often (seconds); Redis needs no polling.
+        "polling_interval": 0.2,
+    }
 CELERY_TIMEZONE = TIME_ZONE
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
