@@ -41,7 +41,7 @@ SERVER_ENV = {
 class Stack:
     def __init__(self, *, port: int, workers: int = 4, threads: int = 2, worker_class: str = "gthread",
                  celery_processes: int = WORKER_PROCESSES, env: dict | None = None, log_dir: Path | None = None,
-                 beat: bool = True, keep_alive: int = 75, worker: bool = True) -> None:
+                 beat: bool = True, keep_alive: int = 75) -> None:
         self.port = port
         self.env = {**os.environ, **SERVER_ENV, **(env or {})}
         self.log_dir = Path(log_dir or "/tmp")
@@ -59,7 +59,7 @@ class Stack:
                   "--without-heartbeat"]
         if beat:
             worker_argv += ["--beat", "--schedule", str(self.log_dir / f"park-beat-{port}")]
-        self.argv = {"web": web, "worker": worker_argv} if worker else {"web": web}
+        self.argv = {"web": web, "worker": worker_argv}
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs = {}
 
