@@ -376,6 +376,9 @@ LABELING_TOOL_IDLE_SECONDS = float(os.environ.get("LABELING_TOOL_IDLE_SECONDS", 
 # --- quality ---
 # The sweep leaves pending reports younger than this alone (they are in a queue).
 QUALITY_SWEEP_GRACE_SECONDS = float(os.environ.get("QUALITY_SWEEP_GRACE_SECONDS", "120"))
+# A submit's quality job starts this many seconds later and scores every submit
+# of the project made meanwhile in one batch (labeling/quality/enqueue.py).
+QUALITY_GATHER_SECONDS = float(os.environ.get("QUALITY_GATHER_SECONDS", "2"))
 # Celery's Django fixup closes the database connection around EVERY task unless
 # this is set: a fresh PostgreSQL connection per quality job cost more than the
 # job itself (bench/README.md). Connections are recycled every 2×N tasks;

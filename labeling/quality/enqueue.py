@@ -160,14 +160,19 @@ def marker_clear(project_id: int) -> None:
 def _send_coalesced(report_id: int, project_id: int) -> bool:
     if not marker_claim(project_id):
         return False
-    return _send(report_id)
+    # The job starts a moment later, so that the submits of that moment wait
+    # behind the same marker and are scored in one batch: under steady load a
+    # job sent at once found one or two reports, and its fixed cost (message,
+    # lookups, energy record) was paid per submit. Shorter than MARKER_SECONDS.
+    return _send(report_id, countdown=settings.QUALITY_GATHER_SECONDS)
 
 
-def _send(report_id: int) -> bool:
+def _send(report_id: int, countdown: float = 0) -> bool:
     from labeling.jobs import quality_report_compute_task
 
     try:
-        quality_report_compute_task.apply_async((report_id,), retry=True, retry_policy=PUBLISH_RETRY)
+        quality_report_compute_task.apply_async((report_id,), countdown=countdown or None, retry=True,
+                                                retry_policy=PUBLISH_RETRY)
     except (BrokerError, OSError) as exc:
         logger.warning("quality report %s not queued (%s); the sweep will queue it", report_id, exc)
         return False

@@ -5,6 +5,7 @@ sends real messages to the broker named by CELERY_BROKER_URL.
 """
 
 import os
+import time
 
 import pytest
 from kombu.exceptions import OperationalError as BrokerError
@@ -66,7 +67,7 @@ def test_worker_scores_submitted_work_and_routes_tasks(project, annotator, worke
     assert set(Task.objects.filter(pk__in=[t.pk for t in tasks]).values_list("status", flat=True)) == {"review"}
     report = QualityReport.objects.get(annotation__task=own)
     assert report.score == 1.0 and "geometry" in report.metrics
-    assert "succeeded" in worker.text()
+    worker.wait_for("succeeded")  # the job logs it after its last commit, so it may come a moment later
 
 
 def test_broker_down_at_submit_then_the_sweep_queues_it(project, worker, monkeypatch):
@@ -105,3 +106,24 @@ def test_queued_jobs_coalesce_per_project(project, other_project, real_celery):
     assert marker_claim(project.pk) is True
     marker_clear(project.pk)
     marker_clear(other_project.pk)
+
+
+def test_submits_of_a_moment_are_scored_by_one_job(project, annotator, worker, settings):
+    """An annotator's quick submits wait behind one job, which scores them all in one batch."""
+    from labeling.quality.enqueue import marker_clear
+
+    settings.QUALITY_GATHER_SECONDS = 3
+    marker_clear(project.pk)
+    tasks = [make_task(project) for _ in range(5)]
+    client = api_client(annotator)
+    jobs_before = worker.text().count("labeling.quality.report_compute[")
+    box = [dict(zip(("label", "x", "y", "width", "height"), YAKS[0]))]
+    for _ in tasks:
+        task_id = client.post(f"/api/v1/projects/{project.pk}/tasks/next/").json()["id"]
+        answer = client.post(f"/api/v1/tasks/{task_id}/submit/", {"boxes": box, "version": 0}, format="json")
+        assert answer.status_code == 200, answer.content
+    wait_until(lambda: done_count(annotation__task__in=tasks) == 5, what="5 reports", timeout=60)
+    worker.wait_for("labeling.quality.report_compute[", count=jobs_before + 2)
+    time.sleep(settings.QUALITY_GATHER_SECONDS)  # time for any second job to show up
+    # Received and succeeded: two lines per job.
+    assert worker.text().count("labeling.quality.report_compute[") - jobs_before == 2
