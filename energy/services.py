@@ -47,6 +47,10 @@ def task_energy_details(task_ids: list[int]) -> dict[int, dict]:
 # Record one consumption interval in the energy ledger (see ``ledger_record``).
 energy_record_usage = ledger.ledger_record
 
+# Record many intervals in one INSERT, each item the keywords of ``energy_record_usage``
+# (for a job that shares its work among many tasks; see ``ledger_record_many``).
+energy_record_usages = ledger.ledger_record_many
+
 
 # Record one credited stretch of active labeling time (see ``active_span_record``).
 energy_record_active_span = ledger.active_span_record

@@ -6,9 +6,8 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from energy.ledger import site_by_slug
+from energy.ledger import ledger_record_many, site_by_slug
 from energy.models import LedgerEntry
-from energy.server import cpu_kwh
 
 WEB_KIND = "web"
 
@@ -68,15 +67,9 @@ def web_usage_record(rows: list[tuple[int, int | None, str, Pending]]) -> int:
     spread evenly over the first to the last request of the batch.
     """
     sites = {slug: site_by_slug(slug) for slug in {r[2] for r in rows}}
-    entries = []
-    for project_id, task_id, slug, p in rows:
-        site = sites[slug]
-        it_kwh = cpu_kwh(cpu_seconds=p.cpu_seconds, watts_per_core=site.watts_per_core)
-        entries.append(LedgerEntry(
-            consumer=LedgerEntry.Consumer.SERVER, site=site, project_id=project_id, task_id=task_id,
-            job_kind=WEB_KIND, start=_moment(p.start), end=_moment(p.end), it_kwh=it_kwh, pue_applied=site.default_pue,
-            kwh=it_kwh * site.default_pue, basis=LedgerEntry.Basis.ESTIMATED, method="cpu_time_x_w_per_core",
-            details={"cpu_seconds": p.cpu_seconds, "watts_per_core": site.watts_per_core, "requests": p.requests},
-        ))
-    LedgerEntry.objects.bulk_create(entries)
-    return len(entries)
+    return len(ledger_record_many(
+        {"consumer": LedgerEntry.Consumer.SERVER, "site": sites[slug], "project_id": project_id, "task_id": task_id,
+         "job_kind": WEB_KIND, "started_at": _moment(p.start), "ended_at": _moment(p.end),
+         "cpu_seconds": p.cpu_seconds, "details": {"requests": p.requests}}
+        for project_id, task_id, slug, p in rows
+    ))

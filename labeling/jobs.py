@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from config.broker import enqueue
 from config.errors import DATABASE_OUTAGE
-from energy.services import energy_record_usage
 from labeling.export import jobs as exports
 from labeling.mlbackends import runs as model_runs
-from labeling.quality.drain import quality_drain_project
+from labeling.quality.drain import Drain, quality_drain_project
 from labeling.quality.enqueue import marker_claim, marker_clear, quality_sweep
+from labeling.quality.job_energy import quality_energy_record
 from labeling.quality.report import quality_report_compute, report_mark_failed, report_project_id
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def quality_report_compute_task(self, report_id: int) -> str:
             marker_clear(project_id)
         outcome = quality_report_compute(report_id=report_id)
         # Inline (eager) runs have no backlog to share: every submit ran its own.
-        drained = _drain(project_id) if project_id is not None and not self.request.is_eager else 0
+        drain = _drain(project_id) if project_id is not None and not self.request.is_eager else Drain()
     except TRANSIENT:
         # Connections are reused across jobs (CELERY_DB_REUSE_MAX): drop this
         # one so that the retry opens a fresh connection.
@@ -69,21 +69,15 @@ def quality_report_compute_task(self, report_id: int) -> str:
     except Exception as exc:
         report_mark_failed(report_id, exc)
         raise
-    if (outcome.result == "scored" or drained) and outcome.project_id is not None:
-        energy_record_usage(
-            consumer="server",
-            job_kind="quality",
-            project_id=outcome.project_id,
-            task_id=outcome.task_id,
-            job_id=str(self.request.id or report_id),
-            started_at=started_at,
-            ended_at=timezone.now(),
-            cpu_seconds=time.process_time() - cpu_start,
+    if (outcome.result == "scored" or drain.batches) and outcome.project_id is not None:
+        quality_energy_record(
+            project_id=outcome.project_id, own_task_id=outcome.task_id, job_id=str(self.request.id or report_id),
+            started_at=started_at, ended_at=timezone.now(), cpu_seconds=time.process_time() - cpu_start, drain=drain,
         )
     return outcome.result
 
 
-def _drain(project_id: int) -> int:
+def _drain(project_id: int) -> Drain:
     def hand_on() -> None:
         if marker_claim(project_id):  # only if no other drain job waits already
             quality_drain_task.apply_async((project_id,))
@@ -94,13 +88,19 @@ def _drain(project_id: int) -> int:
 @shared_task(name="labeling.quality.drain", bind=True, autoretry_for=TRANSIENT, retry_backoff=1, retry_backoff_max=60,
              max_retries=8)
 def quality_drain_task(self, project_id: int) -> int:
-    """Score pending reports of a project (queued by a draining job to share the work)."""
+    """Score pending reports of a project (queued by a draining job to share the work); return how many tasks."""
+    started_at, cpu_start = timezone.now(), time.process_time()
     marker_clear(project_id)
     try:
-        return _drain(project_id)
+        drain = _drain(project_id)
     except TRANSIENT:
         connection.close()
         raise
+    # A drain that found nothing (another job took the last tasks) still cost a claim: the project's.
+    quality_energy_record(project_id=project_id, job_id=str(self.request.id or f"drain-{project_id}"),
+                          started_at=started_at, ended_at=timezone.now(),
+                          cpu_seconds=time.process_time() - cpu_start, drain=drain)
+    return drain.tasks
 
 
 @shared_task(name="labeling.quality.sweep")

@@ -15,6 +15,8 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,29 +25,63 @@ from labeling.models import Annotation, Project, QualityReport, Task
 from labeling.quality.report import FINISHED, _boxes_by_annotation, accept_one, project_speed_norm, route_decision, score_reports, task_route
 
 
+@dataclass(frozen=True)
+class Batch:
+    """One batch's work, for the energy ledger: the tasks it settled and when it ran.
+
+    ``tasks`` maps each task to the reports the batch settled for it (scored,
+    or closed as stale); ``cpu_seconds`` is the process CPU time between
+    ``started_at`` and ``ended_at`` (the clock of the job that runs the drain).
+    """
+
+    tasks: dict[int, int]
+    cpu_seconds: float
+    started_at: datetime
+    ended_at: datetime
+
+
+@dataclass
+class Drain:
+    """What a drain did: its batches with work in them (the last, empty claim is not one)."""
+
+    batches: list[Batch] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> int:
+        return sum(len(b.tasks) for b in self.batches)
+
+
 def quality_drain_project(*, project_id: int, hand_on: Callable[[], None], batch: int = 100,
-                          seconds: float = 60.0) -> int:
+                          seconds: float = 60.0) -> Drain:
     """Score the project's pending reports in batches, for at most ``seconds``.
 
     While full batches keep coming, ``hand_on()`` is called (it queues another
     job if none waits) so that every worker process joins in; it is called
-    once more if time runs out with work left. Returns how many tasks were scored.
+    once more if time runs out with work left. Returns the batches, each with
+    its tasks, CPU time and window, so that the job can put the energy of each
+    batch on the tasks it scored, in the hours it ran.
     """
     deadline = time.monotonic() + seconds
-    total = 0
+    drain = Drain()
     while time.monotonic() < deadline:
+        started_at, cpu = timezone.now(), time.process_time()
         done = quality_drain_batch(project_id=project_id, limit=batch)
-        total += done
-        if done == 0:  # nothing left that another job is not already scoring
-            return total
-        if done == batch:
+        if not done:  # nothing left that another job is not already scoring
+            return drain
+        drain.batches.append(Batch(tasks=done, cpu_seconds=time.process_time() - cpu, started_at=started_at,
+                                   ended_at=timezone.now()))
+        if len(done) == batch:
             hand_on()
     hand_on()
-    return total
+    return drain
 
 
-def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
-    """Score the pending reports of up to ``limit`` tasks of the project; return how many tasks."""
+def quality_drain_batch(*, project_id: int, limit: int = 100) -> dict[int, int]:
+    """Score the pending reports of up to ``limit`` tasks of the project.
+
+    Returns each task claimed with the number of its reports settled (scored,
+    or closed as stale); empty when there was nothing to claim.
+    """
     project = Project.objects.get(pk=project_id)
     norm = project_speed_norm(project_id=project_id)
     with_pending = QualityReport.objects.filter(
@@ -58,7 +94,7 @@ def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
             .select_related("image").filter(project_id=project_id, pk__in=with_pending).order_by("pk")[:limit]
         }
         if not tasks:
-            return 0
+            return {}
         annotations = {a.pk: a for a in Annotation.objects.filter(task_id__in=list(tasks))}
         pending = [
             r for r in QualityReport.objects.select_for_update().filter(annotation_id__in=list(annotations))
@@ -106,7 +142,10 @@ def quality_drain_batch(*, project_id: int, limit: int = 100) -> int:
             Task.objects.filter(pk__in=ids).update(status=status, updated_at=now)
         if accept:
             accept_one(task_ids=accepted_tasks, accept=accept, now=now)
-    return len(tasks)
+    settled = dict.fromkeys(tasks, 0)
+    for r in scored + closed:
+        settled[annotations[r.annotation_id].task_id] += 1
+    return settled
 
 
 _WRITE_REPORTS = (

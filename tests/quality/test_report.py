@@ -210,18 +210,17 @@ def test_retries_only_transient_errors_and_a_bug_marks_the_report_failed(project
     assert report.state == "failed" and "ValueError: a bug" in report.error
 
 
-def test_server_cpu_time_goes_to_the_energy_ledger(project, monkeypatch):
-    calls = []
-    monkeypatch.setattr("labeling.jobs.energy_record_usage", lambda **kw: calls.append(kw))
+def test_server_cpu_time_goes_to_the_energy_ledger(project):
+    from energy.models import LedgerEntry
+
     task = make_task(project, status=Task.Status.SUBMITTED)
     (user,) = annotators(project, 1)
     annotation = submit(task, user, YAKS)
     report = QualityReport.objects.create(annotation=annotation, annotation_version=1)
-    quality_report_compute_task.apply(args=(report.pk,))
-    (call,) = calls
-    assert call["consumer"] == "server" and call["job_kind"] == "quality"
-    assert call["project_id"] == project.pk and call["task_id"] == task.pk
-    assert call["cpu_seconds"] >= 0
+    quality_report_compute_task.apply(args=(report.pk,))  # eager: no drain, the job's own report only
+    (row,) = LedgerEntry.objects.filter(project_id=project.pk)
+    assert row.consumer == "server" and row.job_kind == "quality" and row.task_id == task.pk
+    assert row.details["cpu_seconds"] >= 0 and row.start <= row.end
 
 
 def test_drain_scores_many_tasks_in_one_batch_and_closes_stale_reports(project):
@@ -239,9 +238,10 @@ def test_drain_scores_many_tasks_in_one_batch_and_closes_stale_reports(project):
         QualityReport.objects.create(annotation=annotation, annotation_version=1)
     Annotation.objects.filter(pk=made[4].pk).update(status=Annotation.Status.DRAFT, version=2)
 
-    assert quality_drain_batch(project_id=project.pk, limit=2) == 2  # the limit holds
-    assert quality_drain_batch(project_id=project.pk, limit=100) == 1
-    assert quality_drain_batch(project_id=project.pk, limit=100) == 0
+    # The limit holds; each task comes back with the reports settled for it.
+    assert quality_drain_batch(project_id=project.pk, limit=2) == {clean.pk: 2, dup.pk: 2}
+    assert quality_drain_batch(project_id=project.pk, limit=100) == {stale.pk: 1}
+    assert quality_drain_batch(project_id=project.pk, limit=100) == {}
     states = dict(QualityReport.objects.values_list("annotation_id", "state"))
     assert [states[m.pk] for m in made] == ["done", "done", "done", "done", "failed"]
     assert Task.objects.get(pk=clean.pk).status == Task.Status.ACCEPTED
@@ -264,10 +264,11 @@ def test_drain_of_a_project_hands_work_on_while_batches_are_full_and_when_time_r
         QualityReport.objects.create(annotation=annotation, annotation_version=1)
     handed = []
     # No time at all: nothing scored, the work is handed on once.
-    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), seconds=0) == 0
+    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), seconds=0).tasks == 0
     assert len(handed) == 1
     handed.clear()
     # Full batches of one: each asks for help; the empty batch ends the drain.
-    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), batch=1) == 3
+    drain = quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), batch=1)
+    assert drain.tasks == 3 and [len(b.tasks) for b in drain.batches] == [1, 1, 1]
     assert len(handed) == 3
     assert not QualityReport.objects.filter(state=QualityReport.State.PENDING).exists()

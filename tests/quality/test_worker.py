@@ -11,6 +11,7 @@ import pytest
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery import app
+from energy.models import LedgerEntry
 from labeling.models import QualityReport, Task
 from labeling.quality.enqueue import quality_check_enqueue
 from labeling.jobs import quality_report_compute_task, quality_sweep_task
@@ -68,6 +69,10 @@ def test_worker_scores_submitted_work_and_routes_tasks(project, annotator, worke
     report = QualityReport.objects.get(annotation__task=own)
     assert report.score == 1.0 and "geometry" in report.metrics
     worker.wait_for("succeeded")  # the job logs it after its last commit, so it may come a moment later
+    # Coalesced jobs drain the backlog in batches: each scored task carries the energy of its own scoring.
+    scored = {t.pk for t in tasks} | {own.pk}
+    wait_until(lambda: scored <= set(LedgerEntry.objects.filter(job_kind="quality", task_id__isnull=False)
+                                     .values_list("task_id", flat=True)), what="energy on every task", timeout=30)
 
 
 def test_broker_down_at_submit_then_the_sweep_queues_it(project, worker, monkeypatch):
@@ -127,3 +132,6 @@ def test_submits_of_a_moment_are_scored_by_one_job(project, annotator, worker, s
     time.sleep(settings.QUALITY_GATHER_SECONDS)  # time for any second job to show up
     # Received and succeeded: two lines per job.
     assert worker.text().count("labeling.quality.report_compute[") - jobs_before == 2
+    # One job scored the five, yet each task carries the energy of its own scoring.
+    on_tasks = LedgerEntry.objects.filter(job_kind="quality", task_id__in=[t.pk for t in tasks])
+    assert set(on_tasks.values_list("task_id", flat=True)) == {t.pk for t in tasks}
