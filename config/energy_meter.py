@@ -11,14 +11,19 @@ that stops loses its last unwritten batch (at most ENERGY_WEB_FLUSH_S of
 requests): a shutdown hook would need the database at a time it may be gone.
 
 With no broker (the eager default) there is no beat process, so the same
-hook releases deferred jobs that are due (see ``release_due_soon``).
+hook releases deferred jobs that are due (see ``release_due_soon``). Jobs
+run inline then, inside the request that queued them (a submit's quality
+check): their CPU time is theirs to record, with their own kind and task, so
+the request's figure leaves it out rather than count it twice.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
+from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
 from energy.services import energy_release_due_soon, energy_web_meter, energy_web_record
@@ -52,6 +57,30 @@ def flush(*, force: bool = False) -> int:
     return energy_web_record(rows) if rows else 0
 
 
+# Per thread: the CPU seconds spent in eager jobs so far, and when the running (outermost) one started.
+_eager = threading.local()
+
+
+def _eager_seconds() -> float:
+    return getattr(_eager, "seconds", 0.0)
+
+
+@task_prerun.connect
+def _eager_job_started(task=None, **_) -> None:
+    if task is not None and task.request.is_eager:
+        _eager.depth = getattr(_eager, "depth", 0) + 1
+        if _eager.depth == 1:  # a job an eager job queues runs inside it: counted with it
+            _eager.cpu = time.thread_time()
+
+
+@task_postrun.connect
+def _eager_job_ended(task=None, **_) -> None:
+    if task is not None and task.request.is_eager and getattr(_eager, "depth", 0):
+        _eager.depth -= 1
+        if _eager.depth == 0:
+            _eager.seconds = _eager_seconds() + time.thread_time() - _eager.cpu
+
+
 def _served(request) -> tuple[int | None, int | None]:
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match else {}
@@ -64,9 +93,9 @@ class EnergyMeterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        started, cpu = time.time(), time.thread_time()
+        started, cpu, in_jobs = time.time(), time.thread_time(), _eager_seconds()
         response = self.get_response(request)
-        seconds = time.thread_time() - cpu
+        seconds = max(0.0, time.thread_time() - cpu - (_eager_seconds() - in_jobs))
         project_id, task_id = _served(request)
         if project_id is not None or task_id is not None:
             METER.add(project_id=project_id, task_id=task_id, cpu_seconds=seconds, start=started, end=time.time())
