@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import DomainError
 from energy.models import LedgerEntry, Site
+from energy.ledger_rows import ledger_rows_insert
 from energy.models.sites import DEFAULT_SITE
 from energy.server import cpu_kwh
 from energy.site_rows import site_with_slug
@@ -66,8 +67,8 @@ def ledger_record(**usage) -> LedgerEntry:
     return entry
 
 
-def ledger_record_many(usages: Iterable[Mapping]) -> list[LedgerEntry]:
-    """Record many intervals in one INSERT; each item holds the keywords of ``ledger_entry``.
+def ledger_record_many(usages: Iterable[Mapping]) -> int:
+    """Record many intervals in one INSERT; each item holds the keywords of ``ledger_entry``; return how many.
 
     For jobs that share their work among many tasks (a quality drain scores a
     hundred per batch): the same rules as ``ledger_record``, one statement in
@@ -84,7 +85,7 @@ def ledger_record_many(usages: Iterable[Mapping]) -> list[LedgerEntry]:
                 sites[key] = ledger_entry_site(usage["project_id"], site)
             usage["site"] = sites[key]
         entries.append(ledger_entry(**usage))
-    return LedgerEntry.objects.bulk_create(entries) if entries else []
+    return ledger_rows_insert(entries)
 
 
 def ledger_entry_site(project_id: int, site: str | Site | None) -> Site:

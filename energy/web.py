@@ -67,9 +67,9 @@ def web_usage_record(rows: list[tuple[int, int | None, str, Pending]]) -> int:
     spread evenly over the first to the last request of the batch.
     """
     sites = {slug: site_by_slug(slug) for slug in {r[2] for r in rows}}
-    return len(ledger_record_many(
+    return ledger_record_many(
         {"consumer": LedgerEntry.Consumer.SERVER, "site": sites[slug], "project_id": project_id, "task_id": task_id,
          "job_kind": WEB_KIND, "started_at": _moment(p.start), "ended_at": _moment(p.end),
          "cpu_seconds": p.cpu_seconds, "details": {"requests": p.requests}}
         for project_id, task_id, slug, p in rows
-    ))
+    )

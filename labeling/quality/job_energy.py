@@ -34,8 +34,8 @@ def quality_energy_record(*, project_id: int, job_id: str, started_at: datetime,
         # Shared by the reports each task had settled, not evenly per task: the batch's
         # few statements are common to all, but the work per report (matching its boxes
         # against the other answers, the metrics, its row in the write) is nearly all
-        # of it. Measured: 50 tasks of three answers each took 3.0-3.5x the CPU of 50
-        # tasks of one answer (0.70-0.75 ms against 0.20-0.23 ms a task).
+        # of it (bench/drain_energy.py: a task of three answers cost 3.0-4.5x the CPU of
+        # a task of one; per task evenly would put a third of that on it).
         # A task claimed with nothing left to settle still cost its reads: weight 1.
         weights = {task_id: max(1, n) for task_id, n in batch.tasks.items()}
         total = sum(weights.values())
@@ -52,4 +52,4 @@ def quality_energy_record(*, project_id: int, job_id: str, started_at: datetime,
     elif rest > 0:
         rows.append({**common, "task_id": None, "started_at": started_at, "ended_at": ended_at,
                      "cpu_seconds": rest})
-    return len(energy_record_usages(rows))
+    return energy_record_usages(rows)
