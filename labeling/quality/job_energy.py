@@ -34,8 +34,8 @@ def quality_energy_record(*, project_id: int, job_id: str, started_at: datetime,
         # Shared by the reports each task had settled, not evenly per task: the batch's
         # few statements are common to all, but the work per report (matching its boxes
         # against the other answers, the metrics, its row in the write) is nearly all
-        # of it (bench/drain_energy.py: a task of three answers cost 3.0-4.5x the CPU of
-        # a task of one; per task evenly would put a third of that on it).
+        # of it. bench/drain_energy.py: a task of three answers costs 3.0-4.5x the CPU of
+        # a task of one; by reports it gets 3x, evenly it would get the same as the other.
         # A task claimed with nothing left to settle still cost its reads: weight 1.
         weights = {task_id: max(1, n) for task_id, n in batch.tasks.items()}
         total = sum(weights.values())
