@@ -100,7 +100,7 @@ def quality_drain_task(self, project_id: int) -> int:
     quality_energy_record(project_id=project_id, job_id=str(self.request.id or f"drain-{project_id}"),
                           started_at=started_at, ended_at=timezone.now(),
                           cpu_seconds=time.process_time() - cpu_start, drain=drain)
-    return drain.tasks
+    return drain.task_count
 
 
 @shared_task(name="labeling.quality.sweep")

@@ -47,7 +47,7 @@ class Drain:
     batches: list[Batch] = field(default_factory=list)
 
     @property
-    def tasks(self) -> int:
+    def task_count(self) -> int:
         return sum(len(b.tasks) for b in self.batches)
 
 

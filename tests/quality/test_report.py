@@ -264,11 +264,11 @@ def test_drain_of_a_project_hands_work_on_while_batches_are_full_and_when_time_r
         QualityReport.objects.create(annotation=annotation, annotation_version=1)
     handed = []
     # No time at all: nothing scored, the work is handed on once.
-    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), seconds=0).tasks == 0
+    assert quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), seconds=0).task_count == 0
     assert len(handed) == 1
     handed.clear()
     # Full batches of one: each asks for help; the empty batch ends the drain.
     drain = quality_drain_project(project_id=project.pk, hand_on=lambda: handed.append(1), batch=1)
-    assert drain.tasks == 3 and [len(b.tasks) for b in drain.batches] == [1, 1, 1]
+    assert drain.task_count == 3 and [len(b.tasks) for b in drain.batches] == [1, 1, 1]
     assert len(handed) == 3
     assert not QualityReport.objects.filter(state=QualityReport.State.PENDING).exists()
