@@ -23,7 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from labeling.models import Annotation, Project, Task
+from labeling.models import Annotation, AnnotatorTally, Project, Task
 
 _REGULAR = Q(is_gold=False)
 BUCKETS: dict[str, Q] = {
@@ -70,16 +70,22 @@ def project_counts(project: Project) -> dict[str, int]:
     return counts_of(projects_with_counts(Project.objects.filter(pk=project.pk)).get())
 
 
-# An annotator's submissions, over their annotations ``a`` joined to the tasks
-# ``t`` of one project (one annotation per task and annotator). The rule of
-# ``annotator_counts``; "next" reads the same figures in its lock statement
-# (``labeling.assignment.caller``), so the tool's header needs no query.
-SUBMITTED_TODAY_SQL = "count(*) FILTER (WHERE a.submitted_at >= %(day_start)s)"
-SUBMITTED_TOTAL_SQL = "count(*) FILTER (WHERE a.submitted_at IS NOT NULL)"
-_ANNOTATOR_COUNTS = (
-    f"SELECT {SUBMITTED_TODAY_SQL}, {SUBMITTED_TOTAL_SQL} FROM {Annotation._meta.db_table} a"
-    f" JOIN {Task._meta.db_table} t ON t.id = a.task_id WHERE a.annotator_id = %(user)s AND t.project_id = %(project)s"
+# An annotator's submissions in one project (one annotation per task and
+# annotator). The rule of ``annotator_counts``; "next" reads the same figures
+# in its lock statement (``labeling.assignment.caller``), so the tool's header
+# needs no query. Neither walks the person's history: "today" is a range scan
+# of the day's submissions (``annotation_submitted_by``), the total is the
+# database's running tally ``h`` (``AnnotatorTally``, joined by the reader on
+# the person and project; no row means nothing yet).
+SUBMITTED_TODAY_SQL = (
+    f"(SELECT count(*) FROM {Annotation._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id"
+    " WHERE a.annotator_id = %(user)s AND a.submitted_at >= %(day_start)s AND t.project_id = %(project)s)"
 )
+SUBMITTED_TOTAL_SQL = "coalesce(h.submitted, 0)"
+TALLY_JOIN = (
+    f"LEFT JOIN {AnnotatorTally._meta.db_table} h ON h.annotator_id = %(user)s AND h.project_id = %(project)s"
+)
+_ANNOTATOR_COUNTS = f"SELECT {SUBMITTED_TODAY_SQL}, {SUBMITTED_TOTAL_SQL} FROM (SELECT) one {TALLY_JOIN}"
 
 
 def annotator_day(now: datetime | None = None) -> tuple[date, datetime]:

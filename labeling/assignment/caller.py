@@ -16,7 +16,7 @@ from datetime import datetime
 
 from accounts.models import User
 from config.rows import Reader, fetchall, fetchone
-from labeling.counts import SUBMITTED_TODAY_SQL, SUBMITTED_TOTAL_SQL, annotator_counts_of, annotator_day
+from labeling.counts import SUBMITTED_TODAY_SQL, SUBMITTED_TOTAL_SQL, TALLY_JOIN, annotator_counts_of, annotator_day
 from labeling.models import Annotation, Image, Lease, Project, Task
 
 TASK, IMAGE, LEASE, ANNOTATION, USER = (m._meta.db_table for m in (Task, Image, Lease, Annotation, User))
@@ -33,13 +33,15 @@ _DRAFTS = (
 # Counted in the statement's snapshot, which misses a draft that another tab's
 # "next" committed while this one waited for the lock; harmless, since that
 # "next" left a live lease, which this one then resumes before gold. The same
-# pass counts the caller's submissions for the tool's header (``labeling.counts``).
+# statement reads the caller's submissions for the tool's header
+# (``labeling.counts``). Its cost does not grow with the caller's history:
+# seen, gold and the total come from the tally the database keeps per person
+# and project (``AnnotatorTally``, kept in the writing transaction, so this
+# snapshot's tally and annotations agree), "today" is a range scan of the
+# day's submissions and drafts an index scan of the caller's drafts.
 _LOCK = (
-    f"SELECT s.n, s.gold, {_DRAFTS}, s.today, s.total FROM {USER} u,"
-    f" LATERAL (SELECT count(*) AS n, count(*) FILTER (WHERE t.is_gold) AS gold,"
-    f" {SUBMITTED_TODAY_SQL} AS today, {SUBMITTED_TOTAL_SQL} AS total FROM {ANNOTATION} a"
-    f" JOIN {TASK} t ON t.id = a.task_id WHERE a.annotator_id = u.id AND t.project_id = %(project)s) s"
-    " WHERE u.id = %(user)s FOR UPDATE OF u"
+    f"SELECT coalesce(h.seen, 0), coalesce(h.gold, 0), {_DRAFTS}, {SUBMITTED_TODAY_SQL}, {SUBMITTED_TOTAL_SQL}"
+    f" FROM {USER} u {TALLY_JOIN} WHERE u.id = %(user)s FOR UPDATE OF u"
 )
 
 
@@ -47,7 +49,7 @@ _LOCK = (
 class Caller:
     """What the lock statement read about the caller in the project."""
 
-    seen: tuple[int, int]  # annotations, of which gold (for the gold rate)
+    seen: tuple[int, int]  # annotations, of which on gold tasks (for the gold rate)
     drafts: int  # drafts on open tasks
     progress: dict  # ``labeling.counts.annotator_counts``'s figures
 

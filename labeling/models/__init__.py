@@ -1,4 +1,5 @@
 from labeling.models.annotation import Annotation, AnnotationHistory, Box
+from labeling.models.annotator_tally import AnnotatorTally
 from labeling.models.export import Export
 from labeling.models.image import Image
 from labeling.models.ingest_chunk import IngestChunk
@@ -11,6 +12,7 @@ from labeling.models.task import Lease, Task
 __all__ = [
     "Annotation",
     "AnnotationHistory",
+    "AnnotatorTally",
     "Box",
     "Export",
     "Image",

@@ -48,6 +48,10 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["annotator", "status", "submitted_at"], name="annotation_by_annotator"),
             models.Index(fields=["task", "status"], name="annotation_task_status"),
+            # "Submitted today" in the per-person lock statement: a range scan
+            # over the day's submissions, whatever the person's history.
+            models.Index(fields=["annotator", "submitted_at"], name="annotation_submitted_by",
+                         condition=Q(submitted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
