@@ -4,14 +4,16 @@ Every "next" (and every submit that carries the next task) locks the caller's
 user row and, in the same statement, counts their annotations in the project
 (seen, of which gold; drafts; submitted today and ever: ``assignment/caller.py``).
 That count walks every annotation the person ever made in the project, so it
-grows with their history, not with the pool. This fills one project with
-``size`` tasks that one annotator has all submitted (spread over 30 days), then
-times the lock statement as "next" runs it (a prepared statement, in a
-transaction), ``--calls`` times per size, and prints JSON: median and p95 ms,
+grew with their history, not with the pool; it now reads a tally the database
+keeps (``AnnotatorTally``) and scans only the day's submissions. This fills one
+project with ``size`` tasks that one annotator has all submitted (spread over 30
+days; with ``--today N`` the N latest all fall in the current day, a full day's
+work), then times the lock statement as "next" runs it (a prepared statement, in
+a transaction), ``--calls`` times per size, and prints JSON: median and p95 ms,
 and PostgreSQL's own execution time from ``EXPLAIN ANALYZE``.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/plateau_bench \\
-      .venv/bin/python bench/caller_history.py --sizes 100 1000 10000 --calls 200
+      .venv/bin/python bench/caller_history.py --sizes 100 1000 10000 --calls 200 [--today 600]
 
 The database is flushed first: give it one of its own.
 """
@@ -31,10 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 
-def fill(size: int):
+def fill(size: int, today: int = 0):
     from django.core.management import call_command
     from django.utils import timezone
 
+    from labeling.counts import annotator_day
     from labeling.models import Annotation, Image, Project, Task
     from tests.factories import add_member, make_user
 
@@ -43,6 +46,13 @@ def fill(size: int):
     person = make_user()
     add_member(project, person, "annotator")
     now = timezone.now()
+    _, day_start = annotator_day(now)
+
+    def submitted_at(i: int):
+        if i < today:  # evenly over the day so far
+            return now - (now - day_start) * i / today
+        return now - timedelta(days=30 * i / max(size, 1))
+
     batch = 5000
     for first in range(0, size + 1, batch):
         count = min(batch, size + 1 - first)
@@ -55,7 +65,7 @@ def fill(size: int):
         Task.objects.filter(pk__in=[t.pk for t in done]).update(status=Task.Status.ACCEPTED, submitted_count=1)
         Annotation.objects.bulk_create(
             Annotation(task=t, annotator=person, status=Annotation.Status.ACCEPTED, version=2,
-                       submitted_at=now - timedelta(days=30 * (first + k) / max(size, 1)))
+                       submitted_at=submitted_at(first + k))
             for k, t in enumerate(done))
     from django.db import connection
 
@@ -64,14 +74,14 @@ def fill(size: int):
     return project, person
 
 
-def measure(size: int, calls: int) -> dict:
+def measure(size: int, calls: int, today: int = 0) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
     from labeling.assignment.caller import _LOCK, lock_annotator
     from labeling.counts import annotator_day
 
-    project, person = fill(size)
+    project, person = fill(size, min(today, size))
     times = []
     for _ in range(calls):
         began = time.perf_counter()
@@ -85,7 +95,7 @@ def measure(size: int, calls: int) -> dict:
                        {"user": person.pk, "project": project.pk, "day_start": start})
         plan = cursor.fetchone()[0][0]
     times.sort()
-    return {"annotations_of_the_caller": size, "calls": calls, "p50_ms": round(statistics.median(times), 3),
+    return {"annotations_of_the_caller": size, "submitted_today": caller.progress["today"], "calls": calls, "p50_ms": round(statistics.median(times), 3),
             "p95_ms": round(times[int(0.95 * (len(times) - 1))], 3),
             "postgres_execution_ms": round(plan["Execution Time"], 3)}
 
@@ -94,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--today", type=int, default=0, help="of each size, this many submitted today")
     args = parser.parse_args()
     import django
 
@@ -101,7 +112,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    rows = [measure(size, args.calls) for size in args.sizes]
+    rows = [measure(size, args.calls, args.today) for size in args.sizes]
     print(json.dumps({"rows": rows, "load_average": os.getloadavg()}, indent=1))
 
 

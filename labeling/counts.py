@@ -73,13 +73,17 @@ def project_counts(project: Project) -> dict[str, int]:
 # An annotator's submissions in one project (one annotation per task and
 # annotator). The rule of ``annotator_counts``; "next" reads the same figures
 # in its lock statement (``labeling.assignment.caller``), so the tool's header
-# needs no query. Neither walks the person's history: "today" is a range scan
-# of the day's submissions (``annotation_submitted_by``), the total is the
-# database's running tally ``h`` (``AnnotatorTally``, joined by the reader on
-# the person and project; no row means nothing yet).
+# needs no query. Neither walks the person's history. "Today" is a range scan
+# of the person's submissions since the day started (``annotation_submitted_by``),
+# each task's project read by its key: a correlated subquery rather than a join,
+# so the cost follows the day's work (a few hundred rows at most) and never
+# the project's size (a join let the planner hash the project's every task).
+# The total is the database's running tally ``h`` (``AnnotatorTally``, joined
+# by the reader on the person and project; no row means nothing yet).
 SUBMITTED_TODAY_SQL = (
-    f"(SELECT count(*) FROM {Annotation._meta.db_table} a JOIN {Task._meta.db_table} t ON t.id = a.task_id"
-    " WHERE a.annotator_id = %(user)s AND a.submitted_at >= %(day_start)s AND t.project_id = %(project)s)"
+    f"(SELECT count(*) FROM {Annotation._meta.db_table} a WHERE a.annotator_id = %(user)s"
+    f" AND a.submitted_at >= %(day_start)s"
+    f" AND (SELECT t.project_id FROM {Task._meta.db_table} t WHERE t.id = a.task_id) = %(project)s)"
 )
 SUBMITTED_TOTAL_SQL = "coalesce(h.submitted, 0)"
 TALLY_JOIN = (
