@@ -73,17 +73,20 @@ def project_counts(project: Project) -> dict[str, int]:
 # An annotator's submissions in one project (one annotation per task and
 # annotator). The rule of ``annotator_counts``; "next" reads the same figures
 # in its lock statement (``labeling.assignment.caller``), so the tool's header
-# needs no query. Neither walks the person's history. "Today" is a range scan
-# of the person's submissions since the day started (``annotation_submitted_by``),
-# each task's project read by its key: a correlated subquery rather than a join,
-# so the cost follows the day's work (a few hundred rows at most) and never
-# the project's size (a join let the planner hash the project's every task).
-# The total is the database's running tally ``h`` (``AnnotatorTally``, joined
-# by the reader on the person and project; no row means nothing yet).
+# needs no query. Neither walks the person's history. "Today" takes the tasks of
+# the person's submissions since the day started (a range scan of
+# ``annotation_submitted_by``) and keeps those of the project, looked up by
+# key: the cost follows the day's work (a few hundred rows at most). As an
+# array of keys rather than a join, so the planner can never hash the
+# project's every task instead (it did, with a join, on a 10,000-task project);
+# a task counts once per person (``annotation_one_per_annotator``), so counting
+# tasks counts submissions. The total is the database's running tally ``h``
+# (``AnnotatorTally``, joined by the reader on the person and project; no row
+# means nothing yet).
 SUBMITTED_TODAY_SQL = (
-    f"(SELECT count(*) FROM {Annotation._meta.db_table} a WHERE a.annotator_id = %(user)s"
-    f" AND a.submitted_at >= %(day_start)s"
-    f" AND (SELECT t.project_id FROM {Task._meta.db_table} t WHERE t.id = a.task_id) = %(project)s)"
+    f"(SELECT count(*) FROM {Task._meta.db_table} t WHERE t.project_id = %(project)s AND t.id = ANY(ARRAY("
+    f"SELECT a.task_id FROM {Annotation._meta.db_table} a"
+    " WHERE a.annotator_id = %(user)s AND a.submitted_at >= %(day_start)s)))"
 )
 SUBMITTED_TOTAL_SQL = "coalesce(h.submitted, 0)"
 TALLY_JOIN = (

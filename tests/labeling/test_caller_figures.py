@@ -98,6 +98,7 @@ def test_the_figures_equal_a_direct_count_through_a_team_s_work():
     boss, (a, b) = _team(project, other)
     t1, t2, t3, t4 = (make_task(project) for _ in range(4))
     make_task(other)
+    make_task(other)
     now = timezone.now()
 
     def check():
@@ -138,12 +139,15 @@ def test_the_figures_equal_a_direct_count_through_a_team_s_work():
     # A task made gold after the fact counts as gold for everyone who annotated it, and back.
     gold_mark(task=t1, by=boss)
     check()
+    assert _read(project, a, now)["gold"] == _read(project, b, now)["gold"] == 1
     gold_unmark(task=Task.objects.get(pk=t1.pk), by=boss)
     check()
     gold_mark(task=t3, by=boss, boxes=[YAK])
     check()
+    assert (_read(project, a, now)["gold"], _read(project, b, now)["gold"]) == (1, 0)
     # Work in the other project is counted there only.
-    task_lease_next(project=other, annotator=a)
+    elsewhere = task_lease_next(project=other, annotator=a).task
+    annotation_submit(task=elsewhere, author=a)
     check()
     # Rows written without the services: a bulk insert, a raw update back to never submitted.
     Annotation.objects.bulk_create([Annotation(task=t4, annotator=boss, status=Annotation.Status.SUBMITTED,
@@ -159,6 +163,8 @@ def test_the_figures_equal_a_direct_count_through_a_team_s_work():
     other.delete()
     assert not AnnotatorTally.objects.filter(project_id=other.pk).exists()
     _check([project], [a, boss], now)
+    # Left to the first annotator: t1 (resubmitted today) and t2 (skipped).
+    assert _read(project, a, now) == {"seen": 2, "gold": 0, "drafts": 0, "today": 1, "total": 1}
 
 
 def test_a_lapsed_draft_taken_back_and_gold_from_the_pool_count_as_they_should():
