@@ -18,9 +18,13 @@ from django.db import migrations, models
 # it is read with the task row locked (FOR NO KEY UPDATE, the lock a task
 # update takes): a concurrent gold flip of that task then waits for this
 # transaction (or this one for it), and the later one's trigger sees the
-# other's rows. Taken before the tally row, the order every path follows
-# (a submit updates its task in the same statement anyway; "next" and an
-# assignment hold it already), so the two locks cannot deadlock each other.
+# other's rows. Taken before the tally row, the order of every service: row
+# triggers run at the end of their statement, when a submit's statement has
+# updated its task already, and "next" and an assignment hold it before they
+# insert. So a tally row is held while waiting for a task row only by a
+# transaction that goes on to change more tasks (a bulk gold mark, which takes
+# accepted tasks, where nobody submits); PostgreSQL would end such a deadlock
+# by failing one of the two, never by a wrong count.
 TALLY_FUNCTIONS = """
 CREATE FUNCTION labeling_tally_add(p_annotator bigint, p_project bigint, d_seen integer, d_gold integer,
                                    d_submitted integer) RETURNS void LANGUAGE plpgsql AS $$
