@@ -103,7 +103,9 @@ def project_archive(*, project: Project, actor: User, archived: bool = True) -> 
 
 def reopen_for_overlap(project: Project) -> int:
     """After overlap was raised: tasks being checked or in review that now lack
-    annotators go back to the pool for the extra ones. Returns how many."""
+    annotators go back to the pool for the extra ones, and tasks that leases held
+    full have slots again (``Task.full_until``). Returns how many went back."""
+    Task.objects.filter(project=project, full_until__isnull=False).update(full_until=None)
     return Task.objects.filter(
         project=project, is_gold=False, status__in=[Task.Status.SUBMITTED, Task.Status.REVIEW],
         submitted_count__lt=project.overlap,

@@ -133,6 +133,12 @@ def _credit_active_seconds(task: Task, annotator: User, credited: float) -> floa
 def lease_release(*, lease: Lease, reason: str, now: datetime) -> None:
     Lease.objects.filter(pk=lease.pk, released_at__isnull=True).update(released_at=now, release_reason=reason)
     lease.released_at, lease.release_reason = now, reason
+    _slots_freed([lease.task_id])
+
+
+def _slots_freed(task_ids: list[int]) -> None:
+    """A slot went back: the pool walks these tasks with the others again (``Task.full_until``)."""
+    Task.objects.filter(pk__in=task_ids, full_until__isnull=False).update(full_until=None)
 
 
 def lease_sweep_expired(*, now: datetime | None = None) -> int:
@@ -142,6 +148,8 @@ def lease_sweep_expired(*, now: datetime | None = None) -> int:
     index on unreleased leases, so it costs the number of stale rows.
     """
     now = now or timezone.now()
+    # Also the pool's "held full until" hints that ran out (their own partial index).
+    Task.objects.filter(full_until__lte=now).update(full_until=None)
     return Lease.objects.filter(released_at__isnull=True, expires_at__lte=now).update(
         released_at=now, release_reason=Lease.Release.EXPIRED
     )
@@ -153,6 +161,8 @@ def leases_revoke(*, task_ids: list[int], now: datetime) -> int:
     The annotators' drafts stay theirs (and count as "seen"), so the freed slots
     go to other annotators.
     """
-    return Lease.objects.filter(task_id__in=task_ids, released_at__isnull=True).update(
+    revoked = Lease.objects.filter(task_id__in=task_ids, released_at__isnull=True).update(
         released_at=now, release_reason=Lease.Release.REVOKED
     )
+    _slots_freed(task_ids)
+    return revoked

@@ -22,10 +22,9 @@ from labeling.models import Annotation, Image, Lease, Project, Task
 TASK, IMAGE, LEASE, ANNOTATION = (m._meta.db_table for m in (Task, Image, Lease, Annotation))
 _task, _image, _lease = Reader(Task, "t"), Reader(Image, "i"), Reader(Lease, "l")
 
-_FREE_SLOT = (
-    f"(%(gold)s OR t.submitted_count + (SELECT count(*) FROM {LEASE} l WHERE l.task_id = t.id AND {LIVE})"
-    " < %(overlap)s)"
-)
+# The slots that answers and live leases hold.
+_HELD = f"t.submitted_count + (SELECT count(*) FROM {LEASE} l WHERE l.task_id = t.id AND {LIVE})"
+_FREE_SLOT = f"(%(gold)s OR {_HELD} < %(overlap)s)"
 _UNSEEN = f"NOT EXISTS (SELECT 1 FROM {ANNOTATION} a WHERE a.task_id = t.id AND a.annotator_id = %(user)s)"
 
 
@@ -59,7 +58,7 @@ _PICK = (
     f"SELECT {_task.columns}, {_image.columns} FROM {TASK} t JOIN {IMAGE} i ON i.id = t.image_id"
     " WHERE t.project_id = %(project)s AND t.status = %(open)s AND t.is_gold = %(gold)s"
     f" AND {_UNSEEN} AND {_FREE_SLOT} AND NOT (t.id = ANY(%(passed)s::bigint[]))"
-    " ORDER BY t.priority DESC, t.started DESC, t.id LIMIT 1 FOR UPDATE OF t"
+    " ORDER BY t.priority DESC, t.full_until ASC NULLS FIRST, t.started DESC, t.id LIMIT 1 FOR UPDATE OF t"
 )
 
 
@@ -74,7 +73,8 @@ def pool_pick_statement(*, project: Project, user_id: int, now: datetime, gold: 
 def pool_pick(*, project: Project, user_id: int, now: datetime, gold: bool, passed: list[int],
               skip_locked: bool = True) -> Task | None:
     """Lock the first open task of the pool the caller has not seen and that has a
-    free slot: priority first, then started ones, then the oldest. The order is the
+    free slot: priority first, then started ones, then the oldest, with the tasks that
+    leases hold full (``Task.full_until``) after the rest. The order is the
     ``task_pool`` index's, so PostgreSQL walks it and stops at the first match."""
     sql, params = pool_pick_statement(project=project, user_id=user_id, now=now, gold=gold, passed=passed,
                                       skip_locked=skip_locked)
@@ -93,12 +93,16 @@ _DRAFT_SET = {"task_id": "lease.task_id", "annotator_id": "%(user)s", "created_a
 _lease_columns, _lease_select = insert_select(Lease, "lease", _LEASE_SET)
 _draft_columns, _draft_select = insert_select(Annotation, "draft", _DRAFT_SET)
 _returned = ", ".join(f'lease."{field.column}"' for field in Lease._meta.concrete_fields)
+# ``fills``: this lease takes the task's last free slot (never for gold, which has no cap).
 _CLAIM = (
-    f"WITH slot AS (SELECT t.id, t.started FROM {TASK} t WHERE t.id = %(task)s AND {_UNSEEN} AND {_FREE_SLOT}),"
+    f"WITH slot AS (SELECT t.id, t.started, NOT %(gold)s AND {_HELD} + 1 >= %(overlap)s AS fills FROM {TASK} t"
+    f" WHERE t.id = %(task)s AND {_UNSEEN} AND {_FREE_SLOT}),"
     f" lease AS (INSERT INTO {LEASE} ({_lease_columns}) SELECT {_lease_select} FROM slot RETURNING *),"
     f" draft AS (INSERT INTO {ANNOTATION} ({_draft_columns}) SELECT {_draft_select} FROM lease"
     " RETURNING version, status),"
-    f" started AS (UPDATE {TASK} SET started = true FROM slot WHERE {TASK}.id = slot.id AND NOT slot.started)"
+    f" started AS (UPDATE {TASK} SET started = true,"
+    f" full_until = CASE WHEN slot.fills THEN %(expires)s ELSE {TASK}.full_until END"
+    f" FROM slot WHERE {TASK}.id = slot.id AND (NOT slot.started OR slot.fills))"
     f" SELECT {_returned}, draft.version, draft.status FROM lease, draft"
 )
 

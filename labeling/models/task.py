@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
 from labeling.models.image import Image
@@ -27,6 +27,12 @@ class Task(models.Model):
     # ("finish what is open before opening more") and this keeps that order in
     # the index instead of a join per candidate.
     started = models.BooleanField(default=False)
+    # Until when the lease that took the task's last free slot runs: the pool
+    # walks such tasks last, so a "next" does not step over every task that
+    # the people at work hold (one per person, all at the head of the order).
+    # A hint for the order only: the free-slot check decides. Cleared when a
+    # slot is given back (skip, take-back, revoke) and by the lease sweep.
+    full_until = models.DateTimeField(null=True, blank=True)
     # A supervisor's "leave this one out of datasets" (blurred, off-topic, a
     # client's privacy request); the task keeps its work and its history.
     export_excluded = models.BooleanField(default=False)
@@ -43,11 +49,14 @@ class Task(models.Model):
         ]
         indexes = [
             # The assignment query: open tasks of a project by priority, then
-            # started ones, then age; the pool walks this index in order.
+            # the ones with a free slot, started ones first, then age; the pool
+            # walks this index in order.
             models.Index(
-                fields=["project", "status", "is_gold", "-priority", "-started", "id"],
-                name="task_pool",
+                F("project"), F("status"), F("is_gold"), F("priority").desc(), F("full_until").asc(nulls_first=True),
+                F("started").desc(), F("id"), name="task_pool",
             ),
+            # The lease sweep clears the hints that ran out.
+            models.Index(fields=["full_until"], name="task_full_until", condition=Q(full_until__isnull=False)),
             # The task browser's keyset pages: by id and by priority within a project.
             models.Index(fields=["project", "id"], name="task_browse_id"),
             models.Index(fields=["project", "priority", "id"], name="task_browse_priority"),

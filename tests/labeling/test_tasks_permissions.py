@@ -5,6 +5,7 @@ import pytest
 from accounts.roles import Role
 from labeling.assignment import task_lease_next
 from labeling.models import Annotation, AnnotationHistory, Box, Lease
+from labeling.projects import project_update
 from tests.factories import add_member, api_client, make_task, make_user
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,7 @@ def test_annotators_cannot_read_or_write_other_annotators_work(leased, project, 
     colleague = make_user()
     add_member(project, colleague, Role.ANNOTATOR)
     shared = make_task(project)
-    project.overlap = 2
-    project.save()
+    project_update(project=project, overlap=2)
     # The colleague works on the same task, so it is visible to both.
     task_lease_next(project=project, annotator=colleague)
     assert Lease.objects.filter(task=leased, annotator=colleague).exists()
