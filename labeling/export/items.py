@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
+from labeling.export.coco_boxes import box_json_query
 from labeling.export.parts import Groups, batches
 from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
 
@@ -66,7 +67,11 @@ class Item:
     chosen: tuple | None
     # Rows (task id, annotation id, box id, label id, x, y, width, height) of the chosen
     # annotation, as the database gives them (no copy per box); gold rows have no annotation id.
+    # Empty where ``boxes_json`` holds them instead.
     boxes: list[tuple]
+    # COCO only (``item_batches(..., categories=...)``), not for gold tasks: (box count, the
+    # chosen annotation's boxes as COCO JSON text, see labeling/export/coco_boxes.py).
+    boxes_json: tuple[int, str] | None = None
 
     @property
     def annotators(self) -> tuple[str, ...]:
@@ -117,7 +122,7 @@ def project_labels(project: Project) -> list[tuple[int, str, str]]:
 
 
 # For the export's three cursors only (see whole_result_plans).
-_WHOLE_RESULT_SETTINGS = {"cursor_tuple_fraction": "1", "work_mem": "64MB"}
+_WHOLE_RESULT_SETTINGS = {"cursor_tuple_fraction": "1", "work_mem": "64MB", "jit": "off"}
 
 
 @contextmanager
@@ -132,6 +137,8 @@ def whole_result_plans():
     boxes and the held rows in the backend's memory instead of temporary files: this is
     PostgreSQL's memory, up to that much per sort and per held cursor, for the few
     hundred milliseconds of the declarations (the held rows stay until the cursors close).
+    JIT compilation is off: the boxes' JSON query costs enough to trigger it, and
+    compiling it took 2.5 s against well under a second to run it.
     The session's own values come back afterwards.
     """
     names = list(_WHOLE_RESULT_SETTINGS)
@@ -155,12 +162,14 @@ def whole_result_plans():
                 raise
 
 
-def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
+def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | None = None) -> Iterator[list[Item]]:
     """The selected tasks as Items, ``batch_size`` at a time, in task id order.
 
     ``energy`` (``energy.services.dataset_energy``) gives each task's tag and
     counts it into the dataset's green totals, so images and totals agree.
-    """
+    With ``categories`` (label id -> COCO category id) the boxes of non-gold
+    tasks come as COCO JSON text in ``Item.boxes_json``, written by the database.
+"""
     task_rows = tasks.order_by("id").annotate(
         # Only gold tasks need these; NULL elsewhere spares decoding every task's gold JSON.
         # As text, decoded below for gold tasks only: a JSON column would be decoded on every row.
@@ -188,17 +197,22 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
         .order_by("annotation__task_id", "annotation_id", "id")
         .values_list("annotation__task_id", "annotation_id", "id", "label_id", "x", "y", "width", "height")
     )
+    if categories is not None:
+        box_rows = server_side_rows(*box_json_query(tasks.values("id"), categories, _LABEL_STATUSES), batch_size)
+    else:
+        box_rows = box_rows.iterator(chunk_size=batch_size)
     task_batches = batches(task_rows.iterator(chunk_size=batch_size), batch_size)
     with whole_result_plans():
         # Each cursor's query runs here, in full (see whole_result_plans).
         annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
-        boxes = Groups(box_rows.iterator(chunk_size=batch_size))
+        boxes = Groups(box_rows)
         first = next(task_batches, None)
     for batch in chain(() if first is None else (first,), task_batches):
         tags = energy.tags_for([row[0] for row in batch])
         items = []
         for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
              is_gold, gold_json, created_at) in batch:
+            boxes_json = None
             candidates = annotations.take(task_id)
             task_boxes = boxes.take(task_id)
             if is_gold:
@@ -212,6 +226,11 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
                 chosen = choose(candidates)
                 if chosen is None or not task_boxes:
                     kept = []
+                elif categories is not None:  # rows (task, annotation, box count, text), one per annotation
+                    kept = []
+                    for row in task_boxes:
+                        if row[1] == chosen[1]:
+                            boxes_json = (row[2], row[3])
                 elif task_boxes[0][1] == task_boxes[-1][1] == chosen[1]:
                     kept = task_boxes  # the usual case: one annotation per task
                 else:
@@ -219,9 +238,17 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
                     kept = [row for row in task_boxes if row[1] == chosen_id]
             items.append(Item(
                 task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
-                tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept,
+                tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept, boxes_json,
             ))
         yield items
+
+
+def server_side_rows(sql: str, params: list, chunk_size: int) -> Iterator[tuple]:
+    """The rows of a raw query through a server-side cursor (as ``QuerySet.iterator`` reads a queryset)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from rows
 
 
 def gold_box_rows(task_id: int, gold_boxes: list[dict], label_ids: dict[str, int]) -> list[tuple]:
