@@ -30,7 +30,7 @@ import math
 import re
 import struct
 
-from labeling.models import Annotation, Box, Task
+from labeling.models import Annotation, Box
 
 # Boxes are stored as floats; written with every binary digit they show noise
 # like 36.844900000000266. A thousandth of a pixel is far below what anyone draws.
@@ -62,42 +62,57 @@ def _text(k: str) -> str:
 
 
 def _sql() -> str:
-    x, y, w, h = (_thousandths(f"b.{name}") for name in ("x", "y", "width", "height"))
-    area = f"(({w})::float8 / 1000 * (({h})::float8 / 1000))"
-    exact = " AND ".join(f"({_exact(v)})" for v in ("b.x", "b.y", "b.width", "b.height"))
+    # Each layer computes its values once for the next (OFFSET 0 keeps PostgreSQL from
+    # folding the layers into one expression that repeats them): the rounded integers,
+    # then the area from them, then the text.
+    sizes = ("x", "y", "width", "height")
     box = Box._meta.db_table
     annotation = Annotation._meta.db_table
-    task = Task._meta.db_table
     return f"""
-        SELECT a.task_id, b.annotation_id, count(*), string_agg(
-            COALESCE(CASE WHEN m.category IS NOT NULL AND {exact} THEN CASE WHEN {_exact(area)} THEN concat(
-                '{{"id":', b.id, ',"image_id":', t.image_id, ',"category_id":', m.category, ',"bbox":[',
-                {_text(x)}, ',', {_text(y)}, ',', {_text(w)}, ',', {_text(h)}, '],"area":',
-                {_text(_thousandths(area))}, chr(1)) END END, concat(chr(2), b.id, ' ', b.label_id, {", ".join(f"' ', encode(float8send(b.{n}), 'hex')" for n in ("x", "y", "width", "height"))}, chr(3))),
-            ',' ORDER BY b.id)
-        FROM {box} b
-        JOIN {annotation} a ON a.id = b.annotation_id
-        JOIN {task} t ON t.id = a.task_id
-        LEFT JOIN unnest(%s::bigint[], %s::bigint[]) AS m(label_id, category) ON m.label_id = b.label_id
-        WHERE a.task_id IN ({{tasks}}) AND a.status = ANY(%s)
-        GROUP BY a.task_id, b.annotation_id
-        ORDER BY a.task_id, b.annotation_id
+        SELECT task_id, annotation_id, count(*), string_agg(
+            CASE WHEN ka IS NOT NULL AND kx IS NOT NULL AND ky IS NOT NULL AND category IS NOT NULL THEN concat(
+                '{{"id":', id, ',"image_id":', image_id, ',"category_id":', category, ',"bbox":[',
+                {_text("kx")}, ',', {_text("ky")}, ',', {_text("kw")}, ',', {_text("kh")}, '],"area":',
+                {_text("ka")}, chr(1))
+            ELSE concat(chr(2), id, ' ', label_id, {", ".join(f"' ', encode(float8send({n}), 'hex')" for n in sizes)}, chr(3))
+            END, ',' ORDER BY id)
+        FROM (
+            SELECT *, CASE WHEN {_exact("area")} THEN {_thousandths("area")} END AS ka
+            FROM (
+                SELECT *, kw::float8 / 1000 * (kh::float8 / 1000) AS area  -- NULL unless both are exact
+                FROM (
+                    SELECT a.task_id, b.annotation_id, b.id, b.label_id, t.image_id, m.category,
+                        b.x, b.y, b.width, b.height,
+                        {", ".join(f"CASE WHEN {_exact('b.' + n)} THEN {_thousandths('b.' + n)} END AS k{n[0]}" for n in sizes)}
+                    FROM {box} b
+                    JOIN {annotation} a ON a.id = b.annotation_id
+                    JOIN ({{tasks}}) t ON t.id = a.task_id
+                    LEFT JOIN unnest(%s::bigint[], %s::bigint[]) AS m(label_id, category) ON m.label_id = b.label_id
+                    WHERE a.status = ANY(%s)
+                    OFFSET 0
+                ) rounded
+                OFFSET 0
+            ) sized
+            OFFSET 0
+        ) boxes
+        GROUP BY task_id, annotation_id
+        ORDER BY task_id, annotation_id
     """
 
 
 _SQL = _sql()
 
 
-def box_json_query(task_ids, category_of: dict[int, int], statuses) -> tuple[str, list]:
+def box_json_query(tasks, category_of: dict[int, int], statuses) -> tuple[str, list]:
     """SQL and parameters: one row (task id, annotation id, box count, JSON text) per annotation.
 
-    ``task_ids`` is a queryset of the selected tasks' ids; only annotations in
+    ``tasks`` is a queryset of the selected tasks; only annotations in
     ``statuses`` are read. Ordered by task, then annotation; inside the text the
     boxes are in id order, each ending with ``TAIL``, comma-separated.
     """
-    tasks_sql, tasks_params = task_ids.query.sql_with_params()
+    tasks_sql, tasks_params = tasks.values("id", "image_id").query.sql_with_params()
     labels = list(category_of)
-    params = [labels, [category_of[pk] for pk in labels], *tasks_params, list(statuses)]
+    params = [*tasks_params, labels, [category_of[pk] for pk in labels], list(statuses)]
     return _SQL.replace("{tasks}", tasks_sql), params
 
 

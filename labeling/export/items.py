@@ -198,7 +198,7 @@ def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | No
         .values_list("annotation__task_id", "annotation_id", "id", "label_id", "x", "y", "width", "height")
     )
     if categories is not None:
-        box_rows = server_side_rows(*box_json_query(tasks.values("id"), categories, _LABEL_STATUSES), batch_size)
+        box_rows = server_side_rows(*box_json_query(tasks, categories, _LABEL_STATUSES), batch_size)
     else:
         box_rows = box_rows.iterator(chunk_size=batch_size)
     task_batches = batches(task_rows.iterator(chunk_size=batch_size), batch_size)
