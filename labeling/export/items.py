@@ -31,6 +31,7 @@ from django.db.models.functions import Cast
 
 from labeling.export.coco_boxes import box_json_query
 from labeling.export.parts import Groups, batches
+from labeling.export.prefetch import PrefetchedRows
 from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
 
 SELECTIONS = ("accepted", "submitted", "all")
@@ -168,8 +169,9 @@ def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | No
     ``energy`` (``energy.services.dataset_energy``) gives each task's tag and
     counts it into the dataset's green totals, so images and totals agree.
     With ``categories`` (label id -> COCO category id) the boxes of non-gold
-    tasks come as COCO JSON text in ``Item.boxes_json``, written by the database.
-"""
+    tasks come as COCO JSON text in ``Item.boxes_json``, written by the database
+    and read ahead on a second connection (labeling/export/prefetch.py).
+    """
     task_rows = tasks.order_by("id").annotate(
         # Only gold tasks need these; NULL elsewhere spares decoding every task's gold JSON.
         # As text, decoded below for gold tasks only: a JSON column would be decoded on every row.
@@ -182,7 +184,6 @@ def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | No
         "image__height", "image__gps_latitude", "image__gps_longitude", "image__gps_altitude",
         "image__captured_at", "is_gold", "gold_json", "gold_created_at",
     )
-    label_ids: dict[str, int] | None = None
     fixed = Review.objects.filter(annotation_id=OuterRef("pk"), decision=Review.Decision.FIX)
     annotation_rows = (
         Annotation.objects.filter(task__in=tasks.values("id"), status__in=_LABEL_STATUSES)
@@ -198,15 +199,27 @@ def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | No
         .values_list("annotation__task_id", "annotation_id", "id", "label_id", "x", "y", "width", "height")
     )
     if categories is not None:
-        box_rows = server_side_rows(*box_json_query(tasks, categories, _LABEL_STATUSES), batch_size)
+        # Started first: its query runs on a connection of its own while the two below are declared.
+        box_rows = PrefetchedRows(*box_json_query(tasks, categories, _LABEL_STATUSES), batch_size,
+                                  _WHOLE_RESULT_SETTINGS)
     else:
         box_rows = box_rows.iterator(chunk_size=batch_size)
+    try:
+        yield from _merged(tasks, batch_size, energy, categories, task_rows, annotation_rows, box_rows)
+    finally:
+        if categories is not None:
+            box_rows.close()
+
+
+def _merged(tasks, batch_size, energy, categories, task_rows, annotation_rows, box_rows) -> Iterator[list[Item]]:
+    """The three ordered cursors merged into Items (see ``item_batches``)."""
+    label_ids: dict[str, int] | None = None
     task_batches = batches(task_rows.iterator(chunk_size=batch_size), batch_size)
     with whole_result_plans():
         # Each cursor's query runs here, in full (see whole_result_plans).
         annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
-        boxes = Groups(box_rows)
         first = next(task_batches, None)
+        boxes = Groups(iter(box_rows))
     for batch in chain(() if first is None else (first,), task_batches):
         tags = energy.tags_for([row[0] for row in batch])
         items = []
@@ -241,14 +254,6 @@ def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | No
                 tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept, boxes_json,
             ))
         yield items
-
-
-def server_side_rows(sql: str, params: list, chunk_size: int) -> Iterator[tuple]:
-    """The rows of a raw query through a server-side cursor (as ``QuerySet.iterator`` reads a queryset)."""
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(chunk_size):
-            yield from rows
 
 
 def gold_box_rows(task_id: int, gold_boxes: list[dict], label_ids: dict[str, int]) -> list[tuple]:
