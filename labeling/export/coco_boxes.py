@@ -4,8 +4,9 @@ The export's hot spot is 300,000 boxes at 100,000 images: in Python, eight
 values a box turned into objects by the driver, five ``round`` calls and an
 f-string. Here the database writes each box's JSON text and joins an
 annotation's boxes into one string, so the exporter reads one text per
-annotation (and PostgreSQL does the work while the exporter is waiting for it
-anyway). The bytes are the ones Python writes (:func:`box_text`):
+annotation, and the database writes it on the other core while the exporter
+writes the images (read ahead: labeling/export/prefetch.py). The bytes are the
+ones Python writes (:func:`box_text`):
 
 - Coordinates are rounded to ``COORD_DECIMALS`` (3) like ``round(v, 3)`` and
   written like ``repr``: ``v * 1000`` in float8 is within 8e-6 of the exact
@@ -34,7 +35,7 @@ from labeling.models import Annotation, Box
 
 # Boxes are stored as floats; written with every binary digit they show noise
 # like 36.844900000000266. A thousandth of a pixel is far below what anyone draws.
-COORD_DECIMALS = 3
+COORD_DECIMALS = 3  # the SQL below is written for thousandths (1000, 1e-4, 1e8)
 TAIL = "\x01"
 _MARK = "\x02"
 _MARKER = re.compile("\x02([^\x03]*)\x03")
@@ -68,13 +69,16 @@ def _sql() -> str:
     sizes = ("x", "y", "width", "height")
     box = Box._meta.db_table
     annotation = Annotation._meta.db_table
+    raw_values = ", ".join(f"' ', encode(float8send({name}), 'hex')" for name in sizes)
+    rounded = ", ".join(f"CASE WHEN {_exact('b.' + name)} THEN {_thousandths('b.' + name)} END AS k{name[0]}"
+                        for name in sizes)
     return f"""
         SELECT task_id, annotation_id, count(*), string_agg(
             CASE WHEN ka IS NOT NULL AND kx IS NOT NULL AND ky IS NOT NULL AND category IS NOT NULL THEN concat(
                 '{{"id":', id, ',"image_id":', image_id, ',"category_id":', category, ',"bbox":[',
                 {_text("kx")}, ',', {_text("ky")}, ',', {_text("kw")}, ',', {_text("kh")}, '],"area":',
                 {_text("ka")}, chr(1))
-            ELSE concat(chr(2), id, ' ', label_id, {", ".join(f"' ', encode(float8send({n}), 'hex')" for n in sizes)}, chr(3))
+            ELSE concat(chr(2), id, ' ', label_id, {raw_values}, chr(3))
             END, ',' ORDER BY id)
         FROM (
             SELECT *, CASE WHEN {_exact("area")} THEN {_thousandths("area")} END AS ka
@@ -83,7 +87,7 @@ def _sql() -> str:
                 FROM (
                     SELECT a.task_id, b.annotation_id, b.id, b.label_id, t.image_id, m.category,
                         b.x, b.y, b.width, b.height,
-                        {", ".join(f"CASE WHEN {_exact('b.' + n)} THEN {_thousandths('b.' + n)} END AS k{n[0]}" for n in sizes)}
+                        {rounded}
                     FROM {box} b
                     JOIN {annotation} a ON a.id = b.annotation_id
                     JOIN ({{tasks}}) t ON t.id = a.task_id
