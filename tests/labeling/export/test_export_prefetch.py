@@ -35,10 +35,13 @@ def test_an_export_stopped_early_stops_its_reader(project, annotator):
     bulk_dataset(project, annotator, images=30, boxes_per_image=1)
     batches = item_batches(selected_tasks(project, "accepted"), 2, dataset_energy(project.pk), {})
 
-    next(batches)
-    assert len(readers()) == 1
-    batches.close()
+    try:
+        next(batches)
+        running = len(readers())
+    finally:
+        batches.close()
 
+    assert running == 1
     assert readers() == []
 
 
