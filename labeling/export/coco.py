@@ -43,6 +43,7 @@ from django.conf import settings
 
 from energy.services import dataset_energy
 
+from labeling.export.coco_boxes import TAIL, box_text, resolve
 from labeling.export.items import (
     GOLD, UNKNOWN_ENERGY, export_file_name, image_extension, item_batches, project_labels, selected_tasks,
 )
@@ -52,9 +53,6 @@ _SPOOL_BYTES = 4 * 1024 * 1024
 _COPY_BYTES = 256 * 1024
 
 _isfinite = math.isfinite
-# Boxes are stored as floats; written with every binary digit they show noise
-# like 36.844900000000266. A thousandth of a pixel is far below what anyone draws.
-COORD_DECIMALS = 3
 # What json.dumps(..., ensure_ascii=False) does to a str, without the dispatch.
 _quote = json.encoder.encode_basestring
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -142,22 +140,21 @@ def _write_arrays(
 ) -> None:
     """Write the images and annotations arrays from the merged, ordered items.
 
-    The hot loop of every COCO export (once per image and once per box): values that
-    repeat (category ids, annotator lists, the unknown energy tag, each image's box
-    suffix) are encoded once and looked up; per box only ``isfinite`` and ``round`` are called.
+    The hot loop of every COCO export (once per image): values that repeat (annotator
+    lists, the unknown energy tag, each image's box suffix) are encoded once and looked
+    up; the boxes come as JSON text from the database (labeling/export/coco_boxes.py).
     """
     energy = dataset_energy(project_id)
     annotators_json: dict[tuple, str] = {}  # annotator names -> their JSON list
     extra_json: dict[tuple, str] = {}  # (annotator, review status) -> the box's "plateau" object
     unknown_energy = _encode(UNKNOWN_ENERGY)
-    category_json = {pk: f',"category_id":{category}' for pk, category in category_of.items()}
     newest: datetime | None = None
     first_image, first_box = True, True
-    decimals = COORD_DECIMALS
 
-    for batch in item_batches(tasks, batch_size, energy):
+    for batch in item_batches(tasks, batch_size, energy, category_of):
         image_parts: list[str] = []
         box_parts: list[str] = []
+        box_count = 0
         for item in batch:
             image_id, chosen, tag, stored = item.image_id, item.chosen, item.energy, item.stored
             review_status = None if chosen is None else ("fixed" if chosen[3] else chosen[2])
@@ -205,18 +202,17 @@ def _write_arrays(
             if extra is None:
                 extra = extra_json[chosen[4], review_status] = _encode(
                     {"annotator": chosen[4], "review_status": review_status})
-            tail = f',"iscrowd":0,"segmentation":[],"plateau":{extra}}}'
-            for _, _, box_id, label_id, x, y, w, h in item.boxes:
-                area = w * h
-                if not _isfinite(x + y + area):
-                    raise ValueError(f"box {box_id} has a coordinate that is not a finite number")
-                w = round(w, decimals)
-                h = round(h, decimals)
-                box_parts.append(
-                    f'{{"id":{box_id},"image_id":{image_id}{category_json[label_id]},"bbox":['
-                    f'{round(x, decimals)!r},{round(y, decimals)!r},{w!r},{h!r}],'
-                    f'"area":{round(w * h, decimals)!r}{tail}'
-                )
+            if item.boxes_json is not None:
+                count, text = item.boxes_json
+                text = resolve(text, image_id, category_of)
+            elif item.boxes:  # a gold task's verified boxes
+                count = len(item.boxes)
+                text = ",".join(box_text(box_id, image_id, category_of[label_id], x, y, w, h)
+                                for _, _, box_id, label_id, x, y, w, h in item.boxes)
+            else:
+                continue
+            box_parts.append(text.replace(TAIL, f',"iscrowd":0,"segmentation":[],"plateau":{extra}}}'))
+            box_count += count
         if image_list is not None:
             image_list.write("".join(f"{item.image_id}\t{item.stored}\n" for item in batch))
         if image_parts:
@@ -226,7 +222,7 @@ def _write_arrays(
             boxes_out.write(("" if first_box else ",") + ",".join(box_parts))
             first_box = False
         stats.image_count += len(batch)
-        stats.annotation_count += len(box_parts)
+        stats.annotation_count += box_count
         if on_progress is not None:
             on_progress(stats.image_count)
     stats.date_created = newest

@@ -29,7 +29,9 @@ from django.db import DatabaseError, connection
 from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
+from labeling.export.coco_boxes import box_json_query
 from labeling.export.parts import Groups, batches
+from labeling.export.prefetch import PrefetchedRows
 from labeling.models import Annotation, Box, LabelClass, Project, Review, Task
 
 SELECTIONS = ("accepted", "submitted", "all")
@@ -66,7 +68,11 @@ class Item:
     chosen: tuple | None
     # Rows (task id, annotation id, box id, label id, x, y, width, height) of the chosen
     # annotation, as the database gives them (no copy per box); gold rows have no annotation id.
+    # Empty where ``boxes_json`` holds them instead.
     boxes: list[tuple]
+    # COCO only (``item_batches(..., categories=...)``), not for gold tasks: (box count, the
+    # chosen annotation's boxes as COCO JSON text, see labeling/export/coco_boxes.py).
+    boxes_json: tuple[int, str] | None = None
 
     @property
     def annotators(self) -> tuple[str, ...]:
@@ -117,7 +123,7 @@ def project_labels(project: Project) -> list[tuple[int, str, str]]:
 
 
 # For the export's three cursors only (see whole_result_plans).
-_WHOLE_RESULT_SETTINGS = {"cursor_tuple_fraction": "1", "work_mem": "64MB"}
+_WHOLE_RESULT_SETTINGS = {"cursor_tuple_fraction": "1", "work_mem": "64MB", "jit": "off"}
 
 
 @contextmanager
@@ -132,6 +138,8 @@ def whole_result_plans():
     boxes and the held rows in the backend's memory instead of temporary files: this is
     PostgreSQL's memory, up to that much per sort and per held cursor, for the few
     hundred milliseconds of the declarations (the held rows stay until the cursors close).
+    JIT compilation is off: the boxes' JSON query costs enough to trigger it, and
+    compiling it took 2.5 s against well under a second to run it.
     The session's own values come back afterwards.
     """
     names = list(_WHOLE_RESULT_SETTINGS)
@@ -155,11 +163,14 @@ def whole_result_plans():
                 raise
 
 
-def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
+def item_batches(tasks, batch_size: int, energy, categories: dict[int, int] | None = None) -> Iterator[list[Item]]:
     """The selected tasks as Items, ``batch_size`` at a time, in task id order.
 
     ``energy`` (``energy.services.dataset_energy``) gives each task's tag and
     counts it into the dataset's green totals, so images and totals agree.
+    With ``categories`` (label id -> COCO category id) the boxes of non-gold
+    tasks come as COCO JSON text in ``Item.boxes_json``, written by the database
+    and read ahead on a second connection (labeling/export/prefetch.py).
     """
     task_rows = tasks.order_by("id").annotate(
         # Only gold tasks need these; NULL elsewhere spares decoding every task's gold JSON.
@@ -173,7 +184,6 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
         "image__height", "image__gps_latitude", "image__gps_longitude", "image__gps_altitude",
         "image__captured_at", "is_gold", "gold_json", "gold_created_at",
     )
-    label_ids: dict[str, int] | None = None
     fixed = Review.objects.filter(annotation_id=OuterRef("pk"), decision=Review.Decision.FIX)
     annotation_rows = (
         Annotation.objects.filter(task__in=tasks.values("id"), status__in=_LABEL_STATUSES)
@@ -188,17 +198,34 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
         .order_by("annotation__task_id", "annotation_id", "id")
         .values_list("annotation__task_id", "annotation_id", "id", "label_id", "x", "y", "width", "height")
     )
+    if categories is not None:
+        # Started first: its query runs on a connection of its own while the two below are declared.
+        box_rows = PrefetchedRows(*box_json_query(tasks, categories, _LABEL_STATUSES), batch_size,
+                                  _WHOLE_RESULT_SETTINGS)
+    else:
+        box_rows = box_rows.iterator(chunk_size=batch_size)
+    try:
+        yield from _merged(tasks, batch_size, energy, categories, task_rows, annotation_rows, box_rows)
+    finally:
+        if categories is not None:
+            box_rows.close()
+
+
+def _merged(tasks, batch_size, energy, categories, task_rows, annotation_rows, box_rows) -> Iterator[list[Item]]:
+    """The three ordered cursors merged into Items (see ``item_batches``)."""
+    label_ids: dict[str, int] | None = None
     task_batches = batches(task_rows.iterator(chunk_size=batch_size), batch_size)
     with whole_result_plans():
         # Each cursor's query runs here, in full (see whole_result_plans).
         annotations = Groups(annotation_rows.iterator(chunk_size=batch_size))
-        boxes = Groups(box_rows.iterator(chunk_size=batch_size))
         first = next(task_batches, None)
+        boxes = Groups(iter(box_rows))
     for batch in chain(() if first is None else (first,), task_batches):
         tags = energy.tags_for([row[0] for row in batch])
         items = []
         for (task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
              is_gold, gold_json, created_at) in batch:
+            boxes_json = None
             candidates = annotations.take(task_id)
             task_boxes = boxes.take(task_id)
             if is_gold:
@@ -212,6 +239,11 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
                 chosen = choose(candidates)
                 if chosen is None or not task_boxes:
                     kept = []
+                elif categories is not None:  # rows (task, annotation, box count, text), one per annotation
+                    kept = []
+                    for row in task_boxes:
+                        if row[1] == chosen[1]:
+                            boxes_json = (row[2], row[3])
                 elif task_boxes[0][1] == task_boxes[-1][1] == chosen[1]:
                     kept = task_boxes  # the usual case: one annotation per task
                 else:
@@ -219,7 +251,7 @@ def item_batches(tasks, batch_size: int, energy) -> Iterator[list[Item]]:
                     kept = [row for row in task_boxes if row[1] == chosen_id]
             items.append(Item(
                 task_id, status, image_id, stored, original, width, height, lat, lon, alt, captured,
-                tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept,
+                tags.get(task_id) or UNKNOWN_ENERGY, candidates, chosen, kept, boxes_json,
             ))
         yield items
 
