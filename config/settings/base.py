@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import folder_queue
+
 # One PostgreSQL driver: if psycopg 3 were importable, Django would prefer it.
 sys.modules.setdefault("psycopg", None)
 
@@ -219,22 +221,9 @@ CELERY_TASK_TIME_LIMIT = 660
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Above the longest task and countdown, so Redis does not redeliver running jobs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu's folder queue: what `make run` gives its worker when no broker is
-    # configured, so that a newcomer's jobs leave the request as in production
-    # with nothing but Python. Web processes and the worker share the folder.
+if CELERY_BROKER_URL.startswith("filesystem://"):  # `make run` with no broker: config/folder_queue.py
     CELERY_BROKER_FOLDER = Path(os.environ.get("CELERY_BROKER_FOLDER", BASE_DIR / ".state" / "broker"))
-    CELERY_BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_FOLDER),
-        "data_folder_out": str(CELERY_BROKER_FOLDER),
-        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
-        # The worker looks for new files this often (seconds), and also waits this long
-        # before taking the next job after each one (its prefetch of one is freed only
-        # between polls): at 0.2 s, 2,000 thumbnails took 399 s. Idle, 100 looks a
-        # second at a small folder cost little. Redis needs no polling.
-        "polling_interval": 0.01,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = folder_queue.transport_options(CELERY_BROKER_FOLDER)
 CELERY_TIMEZONE = TIME_ZONE
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import time
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -16,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from config import folder_queue
 from config.rows import insert_defaults, insert_select
 from labeling.models import Annotation, QualityReport, Task
 
@@ -124,40 +122,14 @@ MARKER_SECONDS = 30
 _redis = None
 
 
-class _FolderMarkers:
-    """The markers beside kombu's folder queue (`make run` with no broker): one file per
-    key, made with O_EXCL, so the web processes and the worker share them as they would
-    share Redis. Without them every submit queued a job of its own."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key.replace(":", "-")
-
-    def set(self, key: str, value: str, *, nx: bool, ex: int) -> bool:
-        path = self._path(key)
-        with contextlib.suppress(FileNotFoundError):
-            if time.time() - path.stat().st_mtime > ex:  # expired, as Redis would let it
-                path.unlink(missing_ok=True)
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            return False
-        return True
-
-    def delete(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
-
-
 def _marker_client():
     global _redis
     url = settings.CELERY_BROKER_URL
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return None
     if url.startswith("filesystem://"):
-        return _FolderMarkers(Path(settings.CELERY_BROKER_FOLDER) / "markers")
+        # Without them every submit queued a job of its own.
+        return folder_queue.Markers(Path(settings.CELERY_BROKER_FOLDER) / "markers")
     if not url.startswith(("redis://", "rediss://")):
         return None
     if _redis is None:
